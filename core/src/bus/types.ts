@@ -1,0 +1,68 @@
+/** A record as read from a topic. */
+export interface BusRecord {
+  topic: string;
+  partition: number;
+  /** Offset within the partition, as a decimal string (Kafka offsets exceed 2^53). */
+  offset: string;
+  key: string | null;
+  value: Buffer;
+  headers: Record<string, string>;
+  /** Epoch milliseconds the record was appended. */
+  timestamp: number;
+}
+
+/** A record to append. Without `partition`, the key chooses it (records with one key keep their order). */
+export interface ProduceRecord {
+  topic: string;
+  key: string | null;
+  value: Buffer;
+  headers?: Record<string, string>;
+  partition?: number;
+}
+
+/** A topic to create if it does not exist. */
+export interface TopicSpec {
+  topic: string;
+  partitions: number;
+  /** -1 keeps records for ever. */
+  retentionMs: number;
+  compacted: boolean;
+}
+
+/** Handler for records of ONE partition, in offset order; offsets are committed after it resolves. */
+export type BatchHandler = (records: BusRecord[]) => Promise<void>;
+
+/** How to consume. */
+export interface SubscribeOptions {
+  /** Consumer group: members of one group split the partitions; each group sees every record. */
+  group: string;
+  topics: string[];
+  /**
+   * Read only these partitions of each topic (a static assignment inside the group, which should then have
+   * this member only). Without it, the group's members share all partitions.
+   */
+  partitions?: readonly number[];
+  /** Where a group with no committed offset starts: the oldest record (default) or the end. */
+  fromBeginning?: boolean;
+}
+
+/** A running consumer. */
+export interface Subscription {
+  /** Stops consuming; records handed to the handler and not yet committed are delivered again later. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The event log. Implemented by Kafka and by an in-memory bus with the same semantics: keyed partitions,
+ * per-partition order, consumer groups, commit after processing.
+ */
+export interface Bus {
+  readonly kind: 'memory' | 'kafka';
+  createTopics(specs: readonly TopicSpec[]): Promise<void>;
+  /** Appends records; resolves once every one is durably stored (acks=all on Kafka). */
+  produce(records: readonly ProduceRecord[]): Promise<void>;
+  subscribe(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription>;
+  /** Number of partitions of a topic. */
+  partitionCount(topic: string): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,81 @@
+/** A host and port to listen on. */
+export interface ListenConfig {
+  host: string;
+  port: number;
+}
+
+export type BusConfig =
+  | { kind: 'memory' }
+  | {
+      kind: 'kafka';
+      brokers: string[];
+      topicPrefix: string;
+      clientId: string;
+      /** Longest a consumer waits for new records before a fetch returns (lower is faster, busier). */
+      maxWaitMs: number;
+    };
+
+export type AuditConfig =
+  | { kind: 'chdb'; path: string; batchMaxRows: number; batchMaxMs: number }
+  | {
+      kind: 'clickhouse';
+      url: string;
+      username: string;
+      password: string;
+      batchMaxRows: number;
+      batchMaxMs: number;
+    }
+  | { kind: 'off' };
+
+export interface PolicyConfig {
+  /** Path of an OPA wasm bundle (.tar.gz); null means the default bundle shipped with Sluice. */
+  bundle: string | null;
+  /** Set false to allow everything without evaluating a policy. */
+  enabled: boolean;
+}
+
+interface ServerCommon {
+  /** Expose tools as `<server>__<tool>` (default) or under their own names. */
+  prefix: boolean;
+  /** Longest a call to this server may take. */
+  timeoutMs: number;
+  /** Tools that are safe to call twice. */
+  idempotentTools: string[];
+}
+
+export type ServerConfig =
+  | (ServerCommon & {
+      transport: 'stdio';
+      command: string;
+      args: string[];
+      env: Record<string, string>;
+      cwd: string | null;
+    })
+  | (ServerCommon & { transport: 'streamable-http'; url: string; headers: Record<string, string> });
+
+export interface IngressConfig {
+  /** Name of this ingress node; unique across the cluster. Default: host name and process id. */
+  nodeId: string;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Origins allowed to call; a request with an Origin header not listed gets 403. Empty: only loopback origins. */
+  allowedOrigins: string[];
+  /** How long the ingress waits for a request's reply before answering with a timeout error. */
+  requestTimeoutMs: number;
+  /** Tenant recorded for clients (until authentication assigns one). */
+  tenant: string;
+}
+
+/** The whole, validated, frozen configuration. */
+export interface SluiceConfig {
+  /** Absolute path of the file this was read from, or null. */
+  file: string | null;
+  listen: ListenConfig;
+  admin: ListenConfig;
+  bus: BusConfig;
+  audit: AuditConfig;
+  policy: PolicyConfig;
+  ingress: IngressConfig;
+  servers: Record<string, ServerConfig>;
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+}

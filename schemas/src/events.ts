@@ -1,0 +1,139 @@
+/** Who acts: the authenticated user, the agent (MCP client) acting for them, and their roles. */
+export interface Principal {
+  user: string | null;
+  agent: string | null;
+  roles: string[];
+}
+
+/** Fields every event carries, whatever its type. */
+export interface EnvelopeFields {
+  /** Unique, time-sortable id (UUIDv7). */
+  id: string;
+  /** Version of the event type's schema that wrote this event. */
+  schemaVersion: number;
+  /** Epoch milliseconds when the event was created. */
+  time: number;
+  tenant: string;
+  principal: Principal;
+  sessionId: string | null;
+  /** Gateway-assigned id of the client request this event belongs to. */
+  requestId: string | null;
+  /** Ingress node that holds the client's stream. */
+  ingressNode: string | null;
+  /** Partition of the replies topic the ingress node reads. */
+  replyPartition: number | null;
+  /** W3C trace context. */
+  traceparent: string | null;
+  tracestate: string | null;
+  /** The JSON-RPC message bytes this event is about, if any. */
+  message: Uint8Array | null;
+}
+
+/** Outcome of one client request, as recorded in the audit store. */
+export type Outcome = 'ok' | 'error' | 'denied' | 'timeout' | 'unknown';
+
+export interface SessionOpenedBody {
+  protocolVersion: string;
+  transport: string;
+  clientName: string | null;
+  clientVersion: string | null;
+}
+
+export interface SessionClosedBody {
+  reason: string;
+}
+
+export interface ClientMessageBody {
+  kind: 'request' | 'notification' | 'response';
+  method: string | null;
+  /** The JSON-RPC id, JSON-encoded (so 1 and "1" stay distinct); null for notifications. */
+  jsonrpcId: string | null;
+}
+
+export interface PolicyDecisionBody {
+  allow: boolean;
+  reason: string;
+  /** Revision of the policy bundle that decided. */
+  revision: string;
+  /** SHA-256 (hex) of the canonical policy input. */
+  inputHash: string;
+  /** The policy input as canonical JSON, so the decision can be replayed. */
+  input: string;
+  method: string | null;
+  jsonrpcId: string | null;
+  server: string | null;
+  tool: string | null;
+  /** Time of the client message this decision answers. */
+  requestTime: number;
+}
+
+export interface DispatchBody {
+  server: string;
+  tool: string | null;
+  method: string;
+  jsonrpcId: string | null;
+}
+
+/** A message for the client: a response to its request (terminal) or a notification. */
+export interface BackendMessageBody {
+  terminal: boolean;
+  outcome: Outcome | null;
+  errorCode: number | null;
+  method: string | null;
+  jsonrpcId: string | null;
+  server: string | null;
+  tool: string | null;
+  policyRevision: string | null;
+  requestTime: number | null;
+  requestBytes: number | null;
+  latencyMs: number | null;
+}
+
+export interface RegistryTool {
+  /** Name the tool has at the backend server. */
+  name: string;
+  /** Name clients see through the gateway. */
+  exposedName: string;
+  description: string | null;
+}
+
+export interface RegistryServer {
+  name: string;
+  transport: string;
+  status: 'up' | 'down';
+  tools: RegistryTool[];
+}
+
+export interface RegistrySnapshotBody {
+  servers: RegistryServer[];
+}
+
+/** Map of event type name to its body shape. */
+export interface EventBodies {
+  'session.opened': SessionOpenedBody;
+  'session.closed': SessionClosedBody;
+  'client.message': ClientMessageBody;
+  'policy.decision': PolicyDecisionBody;
+  dispatch: DispatchBody;
+  'backend.message': BackendMessageBody;
+  'registry.snapshot': RegistrySnapshotBody;
+}
+
+export type EventType = keyof EventBodies;
+
+/** Every event type, in a stable order. */
+export const EVENT_TYPES = [
+  'session.opened',
+  'session.closed',
+  'client.message',
+  'policy.decision',
+  'dispatch',
+  'backend.message',
+  'registry.snapshot',
+] as const satisfies readonly EventType[];
+
+/** One event of type T. */
+export type EventOf<T extends EventType> = EnvelopeFields & { type: T; body: EventBodies[T] };
+
+/** Any Sluice event. */
+export type SluiceEvent = { [T in EventType]: EventOf<T> }[EventType];
