@@ -11,8 +11,9 @@ export interface EnvelopeFields {
   id: string;
   /** Version of the event type's schema that wrote this event. */
   schemaVersion: number;
-  /** Epoch milliseconds when the event was created. */
+  /** Epoch milliseconds (a whole number) when the event was created. */
   time: number;
+  /** Tenant the event belongs to. */
   tenant: string;
   principal: Principal;
   sessionId: string | null;
@@ -25,31 +26,37 @@ export interface EnvelopeFields {
   /** W3C trace context. */
   traceparent: string | null;
   tracestate: string | null;
-  /** The JSON-RPC message bytes this event is about, if any. */
+  /** The JSON-RPC message bytes this event is about, if any; decoded events carry a Buffer. */
   message: Uint8Array | null;
 }
 
 /** Outcome of one client request, as recorded in the audit store. */
 export type Outcome = 'ok' | 'error' | 'denied' | 'timeout' | 'unknown';
 
+/** Body of `session.opened`: a client opened a session. */
 export interface SessionOpenedBody {
+  /** MCP protocol revision the session speaks. */
   protocolVersion: string;
   transport: string;
   clientName: string | null;
   clientVersion: string | null;
 }
 
+/** Body of `session.closed`: a session ended. */
 export interface SessionClosedBody {
   reason: string;
 }
 
+/** Body of `client.message`: a JSON-RPC message a client sent. */
 export interface ClientMessageBody {
+  /** A string in the schema, so the set can grow without breaking old readers. */
   kind: 'request' | 'notification' | 'response';
   method: string | null;
   /** The JSON-RPC id, JSON-encoded (so 1 and "1" stay distinct); null for notifications. */
   jsonrpcId: string | null;
 }
 
+/** Body of `policy.decision`: one decision per client message, which the event carries. */
 export interface PolicyDecisionBody {
   allow: boolean;
   reason: string;
@@ -67,6 +74,7 @@ export interface PolicyDecisionBody {
   requestTime: number;
 }
 
+/** Body of `dispatch`: written before a router calls a backend server. */
 export interface DispatchBody {
   server: string;
   tool: string | null;
@@ -77,7 +85,9 @@ export interface DispatchBody {
 /** A message for the client: a response to its request (terminal) or a notification. */
 export interface BackendMessageBody {
   terminal: boolean;
+  /** A string in the schema, so the set can grow without breaking old readers. */
   outcome: Outcome | null;
+  /** JSON-RPC error code. */
   errorCode: number | null;
   method: string | null;
   jsonrpcId: string | null;
@@ -86,9 +96,11 @@ export interface BackendMessageBody {
   policyRevision: string | null;
   requestTime: number | null;
   requestBytes: number | null;
+  /** Whole milliseconds from the client message to this one (the schema stores a long). */
   latencyMs: number | null;
 }
 
+/** A tool a backend server offers. */
 export interface RegistryTool {
   /** Name the tool has at the backend server. */
   name: string;
@@ -97,13 +109,16 @@ export interface RegistryTool {
   description: string | null;
 }
 
+/** A backend server as the registry last saw it. */
 export interface RegistryServer {
   name: string;
   transport: string;
+  /** A string in the schema, so the set can grow without breaking old readers. */
   status: 'up' | 'down';
   tools: RegistryTool[];
 }
 
+/** Body of `registry.snapshot`: every backend server and its tools. */
 export interface RegistrySnapshotBody {
   servers: RegistryServer[];
 }
@@ -119,6 +134,7 @@ export interface EventBodies {
   'registry.snapshot': RegistrySnapshotBody;
 }
 
+/** Name of an event type, e.g. `client.message`. */
 export type EventType = keyof EventBodies;
 
 /** Every event type, in a stable order. */
