@@ -1,0 +1,125 @@
+import type { EachBatchPayload, Kafka } from 'kafkajs';
+import type { BatchHandler, SubscribeOptions, Subscription } from '../types.js';
+import { PartitionAssigners } from './client.js';
+import { toBusError } from './kafka-errors.js';
+import type { ResolvedKafkaBusOptions } from './options.js';
+import { toBusRecord } from './records.js';
+import { staticPartitionAssigner } from './static-assigner.js';
+
+const FIRST_RETRY_MS = 100;
+const MAX_RETRY_MS = 5_000;
+
+type Settings = Pick<
+  ResolvedKafkaBusOptions,
+  'maxWaitMs' | 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'partitionsConsumedConcurrently' | 'logger'
+>;
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Runs one member of a consumer group. Each batch (one partition's records, in order) goes to the handler; its
+ * offsets are committed only after the handler resolves. When the handler throws, nothing is committed, the
+ * partition pauses with a growing delay (other partitions keep flowing), and the same records come again.
+ * Resolves once the member has joined the group and fixed its start offsets, so records produced afterwards
+ * are seen even when `fromBeginning` is false.
+ */
+export async function startGroupConsumer(
+  kafka: Kafka,
+  options: SubscribeOptions,
+  handler: BatchHandler,
+  settings: Settings,
+): Promise<Subscription> {
+  const { logger } = settings;
+  const consumer = kafka.consumer({
+    groupId: options.group,
+    partitionAssigners: options.partitions ? [staticPartitionAssigner(options.partitions)] : [PartitionAssigners.roundRobin],
+    maxWaitTimeInMs: settings.maxWaitMs,
+    sessionTimeout: settings.sessionTimeoutMs,
+    heartbeatInterval: settings.heartbeatIntervalMs,
+    allowAutoTopicCreation: false,
+  });
+  const failures = new Map<string, number>();
+  const resumeTimers = new Set<NodeJS.Timeout>();
+
+  const eachBatch = async ({ batch, resolveOffset, heartbeat, pause, commitOffsetsIfNecessary }: EachBatchPayload) => {
+    const { topic, partition } = batch;
+    const slot = `${topic}:${partition}`;
+    const records = batch.messages.map((message) => toBusRecord(topic, partition, message));
+    // A long handler must not cost the membership: keep heartbeating while it runs.
+    const beat = setInterval(() => heartbeat().catch(() => {}), settings.heartbeatIntervalMs);
+    try {
+      await handler(records);
+    } catch (error) {
+      const attempt = (failures.get(slot) ?? 0) + 1;
+      failures.set(slot, attempt);
+      const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (attempt - 1));
+      logger('warn', 'batch handler failed; its records will be delivered again', {
+        group: options.group, topic, partition, firstOffset: batch.firstOffset(), attempt, retryInMs: delay, error: describe(error),
+      });
+      const resume = pause();
+      const timer = setTimeout(() => {
+        resumeTimers.delete(timer);
+        resume();
+      }, delay);
+      resumeTimers.add(timer);
+      return;
+    } finally {
+      clearInterval(beat);
+    }
+    failures.delete(slot);
+    const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
+    resolveOffset(batch.lastOffset());
+  };
+
+  let joined = false;
+  let settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  const listeners = [
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      joined = true;
+      logger('debug', 'consumer joined its group', { group: options.group, assignment: event.payload.memberAssignment });
+    }),
+    // kafkajs fixes the start offsets of every assigned partition before its first fetch after a join.
+    consumer.on(consumer.events.FETCH, () => {
+      if (joined) settle?.resolve();
+    }),
+    consumer.on(consumer.events.CRASH, (event) => {
+      const { error, restart } = event.payload;
+      settle?.reject(error);
+      logger(restart ? 'warn' : 'error', restart ? 'consumer crashed; restarting' : 'consumer crashed and stopped', {
+        group: options.group, error: describe(error),
+      });
+    }),
+  ];
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      for (const timer of resumeTimers) clearTimeout(timer);
+      resumeTimers.clear();
+      await consumer.disconnect();
+      for (const remove of listeners) remove();
+    })();
+    return stopping;
+  };
+
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
+      eachBatch,
+    });
+    await ready;
+  } catch (error) {
+    await stop().catch(() => {});
+    throw toBusError(error, `subscribe to ${options.topics.join(', ')} as group ${options.group}`);
+  }
+  settle = undefined;
+  return { stop };
+}

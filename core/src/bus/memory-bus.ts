@@ -1,0 +1,224 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { partitionForKey } from './partitioner.js';
+import type { BatchHandler, Bus, BusRecord, ProduceRecord, SubscribeOptions, Subscription, TopicSpec } from './types.js';
+
+const MAX_BATCH = 500;
+const RETRY_AFTER_FAILURE_MS = 50;
+
+interface Partition {
+  records: BusRecord[];
+  /** Wakes the consumers waiting for records past the end. */
+  waiters: Array<() => void>;
+}
+
+interface Topic {
+  spec: TopicSpec;
+  partitions: Partition[];
+}
+
+interface Member {
+  options: SubscribeOptions;
+  handler: BatchHandler;
+  /** `topic:partition` → running delivery loop. */
+  loops: Map<string, { stop: () => void; done: Promise<void> }>;
+  startAt: Map<string, number>;
+}
+
+interface Group {
+  /** `topic:partition` → next offset to deliver. */
+  committed: Map<string, number>;
+  members: Set<Member>;
+}
+
+/**
+ * The in-memory bus: Kafka's semantics in one process. Keys choose partitions with Kafka's own partitioner,
+ * order holds per partition, members of a group split the partitions, offsets are committed after the handler
+ * resolves, and appends are idempotent per producer sequence so a retried append stores its records once.
+ */
+export class MemoryBus implements Bus {
+  readonly kind = 'memory' as const;
+  private readonly topics = new Map<string, Topic>();
+  private readonly groups = new Map<string, Group>();
+  private readonly appliedSequences = new Set<number>();
+  private nextSequence = 0;
+  private lostAcks = 0;
+  private closed = false;
+
+  /** Test hook: the next append is stored but its acknowledgement is lost, so the producer retries it. */
+  failNextProduce(): void {
+    this.lostAcks++;
+  }
+
+  async createTopics(specs: readonly TopicSpec[]): Promise<void> {
+    for (const spec of specs) {
+      if (this.topics.has(spec.topic)) continue;
+      const partitions = Array.from({ length: spec.partitions }, () => ({ records: [], waiters: [] }));
+      this.topics.set(spec.topic, { spec, partitions });
+      for (const group of this.groups.values()) this.rebalance(group);
+    }
+  }
+
+  async partitionCount(topic: string): Promise<number> {
+    return this.topic(topic).partitions.length;
+  }
+
+  async produce(records: readonly ProduceRecord[]): Promise<void> {
+    this.assertOpen();
+    const sequence = this.nextSequence++;
+    for (let attempt = 0; ; attempt++) {
+      this.append(sequence, records);
+      if (this.lostAcks === 0) return;
+      this.lostAcks--;
+      if (attempt > 5) throw new Error('produce: acknowledgement lost too often');
+    }
+  }
+
+  async subscribe(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
+    this.assertOpen();
+    for (const name of options.topics) this.topic(name);
+    const group = this.group(options.group);
+    const member: Member = { options, handler, loops: new Map(), startAt: new Map() };
+    if (options.fromBeginning === false) {
+      for (const name of options.topics) {
+        this.topic(name).partitions.forEach((p, i) => member.startAt.set(`${name}:${i}`, p.records.length));
+      }
+    }
+    group.members.add(member);
+    this.rebalance(group);
+    return {
+      stop: async () => {
+        group.members.delete(member);
+        await this.stopLoops(member, [...member.loops.keys()]);
+        this.rebalance(group);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const stopping: Promise<void>[] = [];
+    for (const group of this.groups.values()) {
+      for (const member of group.members) stopping.push(this.stopLoops(member, [...member.loops.keys()]));
+      group.members.clear();
+    }
+    await Promise.all(stopping);
+  }
+
+  private append(sequence: number, records: readonly ProduceRecord[]): void {
+    if (this.appliedSequences.has(sequence)) return;
+    this.appliedSequences.add(sequence);
+    const touched = new Set<Partition>();
+    for (const record of records) {
+      const topic = this.topic(record.topic);
+      const index = record.partition ?? (record.key === null ? 0 : partitionForKey(record.key, topic.partitions.length));
+      const partition = topic.partitions[index];
+      if (!partition) throw new Error(`topic ${record.topic} has no partition ${index}`);
+      partition.records.push({
+        topic: record.topic,
+        partition: index,
+        offset: String(partition.records.length),
+        key: record.key,
+        value: record.value,
+        headers: { ...record.headers },
+        timestamp: Date.now(),
+      });
+      touched.add(partition);
+    }
+    for (const partition of touched) {
+      const waiters = partition.waiters.splice(0);
+      for (const wake of waiters) wake();
+    }
+  }
+
+  private rebalance(group: Group): void {
+    const shared = [...group.members].filter((m) => !m.options.partitions);
+    const wanted = new Map<Member, string[]>();
+    for (const member of group.members) wanted.set(member, []);
+    for (const member of group.members) {
+      if (!member.options.partitions) continue;
+      for (const name of member.options.topics) {
+        for (const p of member.options.partitions) wanted.get(member)!.push(`${name}:${p}`);
+      }
+    }
+    const names = [...new Set(shared.flatMap((m) => m.options.topics))].sort();
+    let next = 0;
+    for (const name of names) {
+      const topic = this.topics.get(name);
+      if (!topic) continue;
+      for (let p = 0; p < topic.partitions.length; p++) {
+        const candidates = shared.filter((m) => m.options.topics.includes(name));
+        const owner = candidates[next++ % candidates.length];
+        if (owner) wanted.get(owner)!.push(`${name}:${p}`);
+      }
+    }
+    for (const [member, slots] of wanted) {
+      const lost = [...member.loops.keys()].filter((slot) => !slots.includes(slot));
+      void this.stopLoops(member, lost);
+      for (const slot of slots) if (!member.loops.has(slot)) this.startLoop(group, member, slot);
+    }
+  }
+
+  private startLoop(group: Group, member: Member, slot: string): void {
+    const cut = slot.lastIndexOf(':');
+    const partition = this.topic(slot.slice(0, cut)).partitions[Number(slot.slice(cut + 1))]!;
+    let running = true;
+    let wake: (() => void) | null = null;
+    const stop = (): void => {
+      running = false;
+      wake?.();
+    };
+    const done = (async () => {
+      while (running) {
+        const position = group.committed.get(slot) ?? member.startAt.get(slot) ?? 0;
+        if (position >= partition.records.length) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            partition.waiters.push(resolve);
+          });
+          continue;
+        }
+        const batch = partition.records.slice(position, position + MAX_BATCH);
+        try {
+          await member.handler(batch);
+          if (running || group.members.has(member)) {
+            group.committed.set(slot, Math.max(group.committed.get(slot) ?? 0, position + batch.length));
+          }
+        } catch {
+          await sleep(RETRY_AFTER_FAILURE_MS);
+        }
+      }
+    })();
+    member.loops.set(slot, { stop, done });
+  }
+
+  private async stopLoops(member: Member, slots: string[]): Promise<void> {
+    const pending: Promise<void>[] = [];
+    for (const slot of slots) {
+      const loop = member.loops.get(slot);
+      if (!loop) continue;
+      member.loops.delete(slot);
+      loop.stop();
+      pending.push(loop.done);
+    }
+    await Promise.all(pending);
+  }
+
+  private group(id: string): Group {
+    let group = this.groups.get(id);
+    if (!group) {
+      group = { committed: new Map(), members: new Set() };
+      this.groups.set(id, group);
+    }
+    return group;
+  }
+
+  private topic(name: string): Topic {
+    const topic = this.topics.get(name);
+    if (!topic) throw new Error(`unknown topic ${name}`);
+    return topic;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('bus is closed');
+  }
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parseDocument } from 'yaml';
+import { ConfigError } from '../errors.js';
+import { CONFIG_SCHEMA } from './schema.js';
+import type { SluiceConfig } from './types.js';
+
+const ajv = new Ajv({ useDefaults: true, discriminator: true, allErrors: false, strict: false });
+const validate = ajv.compile(CONFIG_SCHEMA);
+
+/** Reads, validates and freezes the configuration file at `file`. */
+export function loadConfigFile(file: string): SluiceConfig {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError('SLUICE_CONFIG_UNREADABLE', path, '(file)', (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err));
+  }
+  return parseConfig(text, path);
+}
+
+/** Validates YAML text as configuration; `file` names it in errors and anchors relative paths. */
+export function parseConfig(text: string, file: string): SluiceConfig {
+  const doc = parseDocument(text, { prettyErrors: false });
+  const first = doc.errors[0];
+  if (first) throw new ConfigError('SLUICE_CONFIG_UNREADABLE', file, '(yaml)', `not valid YAML: ${first.message.split('\n')[0]}`);
+  const raw: unknown = doc.toJS() ?? {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError('SLUICE_CONFIG_INVALID', file, '(root)', 'must be a mapping of keys to values');
+  }
+  if (!validate(raw)) throw toConfigError(file, validate.errors?.[0]);
+  return freeze(normalize(raw as Record<string, any>, file));
+}
+
+function normalize(raw: Record<string, any>, file: string): SluiceConfig {
+  const base = dirname(file);
+  const abs = (p: string): string => (isAbsolute(p) ? p : resolve(base, p));
+  const config = raw as SluiceConfig;
+  config.file = file;
+  config.ingress.nodeId ??= `${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64);
+  if (config.audit.kind === 'chdb') config.audit.path = abs(config.audit.path);
+  if (config.policy.bundle) config.policy.bundle = abs(config.policy.bundle);
+  for (const server of Object.values(config.servers)) {
+    if (server.transport === 'stdio') {
+      server.args = server.args.map((a) => (a.startsWith('./') || a.startsWith('../') ? abs(a) : a));
+      if (server.cwd) server.cwd = abs(server.cwd);
+    }
+  }
+  if (config.listen.port !== 0 && config.listen.port === config.admin.port && config.listen.host === config.admin.host) {
+    throw new ConfigError('SLUICE_CONFIG_INVALID', file, 'admin.port', `must differ from listen.port (${config.listen.port})`);
+  }
+  return config;
+}
+
+function toConfigError(file: string, error: ErrorObject | undefined): ConfigError {
+  if (!error) return new ConfigError('SLUICE_CONFIG_INVALID', file, '(root)', 'invalid');
+  const path = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let reason = error.message ?? 'invalid';
+  if (error.keyword === 'additionalProperties') {
+    path.push(String(error.params.additionalProperty));
+    reason = 'unknown key';
+  } else if (error.keyword === 'required') {
+    path.push(String(error.params.missingProperty));
+    reason = 'is required';
+  } else if (error.keyword === 'enum') {
+    reason = `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
+  } else if (error.keyword === 'discriminator') {
+    path.push(String(error.params.tag));
+    reason = error.params.error === 'mapping' ? 'is not a known kind' : reason;
+  } else if (error.propertyName !== undefined) {
+    path.push(error.propertyName);
+    reason = 'is not a valid name (letters, digits, _ and -; at most 63 characters)';
+  }
+  return new ConfigError('SLUICE_CONFIG_INVALID', file, path.join('.') || '(root)', reason);
+}
+
+function freeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) freeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,140 @@
+const listen = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['port'],
+  properties: {
+    host: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    port: { type: 'integer', minimum: 0, maximum: 65535 },
+  },
+} as const;
+const timeoutMs = { type: 'integer', minimum: 1, maximum: 3600000, default: 30000 } as const;
+const batchMaxRows = { type: 'integer', minimum: 1, maximum: 1000000, default: 5000 } as const;
+const batchMaxMs = { type: 'integer', minimum: 1, maximum: 60000, default: 200 } as const;
+const names = { type: 'array', items: { type: 'string', minLength: 1 }, default: [] } as const;
+
+/** JSON Schema of the YAML configuration file; defaults here are the documented defaults. */
+export const CONFIG_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    listen: { ...listen, default: { host: '127.0.0.1', port: 8080 } },
+    admin: { ...listen, default: { host: '127.0.0.1', port: 8081 } },
+    bus: {
+      type: 'object',
+      default: { kind: 'memory' },
+      discriminator: { propertyName: 'kind' },
+      required: ['kind'],
+      oneOf: [
+        { properties: { kind: { const: 'memory' } }, additionalProperties: false },
+        {
+          properties: {
+            kind: { const: 'kafka' },
+            brokers: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[^:\\s]+:[0-9]+$' } },
+            topicPrefix: { type: 'string', pattern: '^[A-Za-z0-9._-]*$', default: 'sluice.' },
+            clientId: { type: 'string', minLength: 1, default: 'sluice' },
+            maxWaitMs: { type: 'integer', minimum: 1, maximum: 10000, default: 20 },
+          },
+          required: ['brokers'],
+          additionalProperties: false,
+        },
+      ],
+    },
+    audit: {
+      type: 'object',
+      default: { kind: 'chdb' },
+      discriminator: { propertyName: 'kind' },
+      required: ['kind'],
+      oneOf: [
+        {
+          properties: {
+            kind: { const: 'chdb' },
+            path: { type: 'string', minLength: 1, default: '.sluice/audit' },
+            batchMaxRows: batchMaxRows,
+            batchMaxMs: batchMaxMs,
+          },
+          additionalProperties: false,
+        },
+        {
+          properties: {
+            kind: { const: 'clickhouse' },
+            url: { type: 'string', pattern: '^https?://' },
+            username: { type: 'string', default: 'default' },
+            password: { type: 'string', default: '' },
+            batchMaxRows: batchMaxRows,
+            batchMaxMs: batchMaxMs,
+          },
+          required: ['url'],
+          additionalProperties: false,
+        },
+        { properties: { kind: { const: 'off' } }, additionalProperties: false },
+      ],
+    },
+    policy: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        bundle: { type: ['string', 'null'], minLength: 1, default: null },
+        enabled: { type: 'boolean', default: true },
+      },
+    },
+    ingress: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        nodeId: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
+        maxBodyBytes: { type: 'integer', minimum: 1024, maximum: 104857600, default: 4194304 },
+        allowedOrigins: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+        requestTimeoutMs: { type: 'integer', minimum: 100, maximum: 3600000, default: 60000 },
+        tenant: { type: 'string', minLength: 1, default: 'default' },
+      },
+    },
+    servers: {
+      type: 'object',
+      default: {},
+      propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$' },
+      additionalProperties: {
+        type: 'object',
+        required: ['transport'],
+        discriminator: { propertyName: 'transport' },
+        oneOf: [
+          {
+            properties: {
+              transport: { const: 'stdio' },
+              command: { type: 'string', minLength: 1 },
+              args: { type: 'array', items: { type: 'string' }, default: [] },
+              env: { type: 'object', additionalProperties: { type: 'string' }, default: {} },
+              cwd: { type: ['string', 'null'], default: null },
+              prefix: { type: 'boolean', default: true },
+              timeoutMs: timeoutMs,
+              idempotentTools: names,
+            },
+            required: ['command'],
+            additionalProperties: false,
+          },
+          {
+            properties: {
+              transport: { const: 'streamable-http' },
+              url: { type: 'string', pattern: '^https?://' },
+              headers: { type: 'object', additionalProperties: { type: 'string' }, default: {} },
+              prefix: { type: 'boolean', default: true },
+              timeoutMs: timeoutMs,
+              idempotentTools: names,
+            },
+            required: ['url'],
+            additionalProperties: false,
+          },
+        ],
+      },
+    },
+    log: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,2 @@
+export { EventLog, type ConsumedEvent, type EventSubscribeOptions } from './event-log.js';
+export { newEvent, carry, type EnvelopeInit } from './new-event.js';

@@ -1,0 +1,11 @@
+export * from './bus/types.js';
+export { MemoryBus } from './bus/memory-bus.js';
+export { partitionForKey } from './bus/partitioner.js';
+export { createBus, topicPrefix } from './bus/create.js';
+export * from './config/index.js';
+export * from './errors.js';
+export * from './events/index.js';
+export { createLogger, type Logger } from './log.js';
+export { createMetrics, Registry, type Metrics } from './metrics.js';
+export * from './service.js';
+export * from './trace.js';
