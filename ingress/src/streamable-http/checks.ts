@@ -1,0 +1,40 @@
+import { WireError } from '../errors.js';
+import type { RequestHead } from '../http/exchange.js';
+import { isOriginAllowed } from '../http/origin.js';
+import type { Session } from '../sessions/session-store.js';
+import { LEGACY_PROTOCOL_VERSIONS } from './protocol.js';
+import type { IngressRuntime } from './runtime.js';
+
+const SUPPORTED = new Set<string>(LEGACY_PROTOCOL_VERSIONS);
+
+/** 403 unless the Origin is absent, loopback, or allowed by config. */
+export function checkOrigin(rt: IngressRuntime, head: RequestHead): WireError | null {
+  if (isOriginAllowed(head.origin, rt.config.allowedOrigins)) return null;
+  return new WireError('SLUICE_INGRESS_ORIGIN_FORBIDDEN', 'Forbidden: this Origin may not call the gateway');
+}
+
+/** 400 when an MCP-Protocol-Version header names a revision this transport does not serve. */
+export function checkProtocolVersion(head: RequestHead): WireError | null {
+  if (head.protocolVersion === null || SUPPORTED.has(head.protocolVersion)) return null;
+  return new WireError(
+    'SLUICE_INGRESS_PROTOCOL_VERSION_UNSUPPORTED',
+    `Bad Request: unsupported MCP-Protocol-Version ${JSON.stringify(head.protocolVersion.slice(0, 40))} (supported: ${LEGACY_PROTOCOL_VERSIONS.join(', ')})`,
+  );
+}
+
+/** 503 once the node is stopping. */
+export function checkRunning(rt: IngressRuntime): WireError | null {
+  return rt.stopping ? new WireError('SLUICE_INGRESS_SHUTTING_DOWN', 'Service unavailable: gateway shutting down') : null;
+}
+
+/** The session named by Mcp-Session-Id, or why there is none. */
+export type SessionLookup = { session: Session; error: null } | { session: null; error: WireError };
+
+/** The session named by Mcp-Session-Id: 400 without the header, 404 when this node does not hold it. */
+export function findSession(rt: IngressRuntime, head: RequestHead): SessionLookup {
+  if (head.sessionId === null) {
+    return { session: null, error: new WireError('SLUICE_INGRESS_SESSION_REQUIRED', 'Bad Request: Mcp-Session-Id header is required') };
+  }
+  const session = rt.sessions.get(head.sessionId);
+  return session ? { session, error: null } : { session: null, error: new WireError('SLUICE_INGRESS_SESSION_NOT_FOUND', 'Session not found') };
+}

@@ -1,0 +1,41 @@
+import type { EventLog, IngressConfig, Logger, Metrics } from '@sluice/core';
+import type { SseStreamOptions } from '../http/sse-stream.js';
+import { methodLabel } from '../jsonrpc/methods.js';
+import type { PendingRequests } from '../replies/pending-requests.js';
+import type { SessionStore } from '../sessions/session-store.js';
+
+/** How a client message ended at the ingress, as counted in `sluice_requests_total`. */
+export type RequestOutcome =
+  | 'ok'
+  | 'error'
+  | 'denied'
+  | 'timeout'
+  | 'unknown'
+  | 'accepted'
+  | 'rejected'
+  | 'aborted'
+  | 'unavailable'
+  | 'shutdown';
+
+/** State shared by the handlers of one ingress node. */
+export interface IngressRuntime {
+  readonly config: IngressConfig;
+  readonly events: EventLog;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly nodeId: string;
+  /** The partition of `replies` this node reads; requests carry it so replies come back here. */
+  readonly replySlot: number;
+  readonly sessions: SessionStore;
+  readonly pending: PendingRequests;
+  readonly streamOptions: SseStreamOptions;
+  /** Set when stop() begins: new messages are refused. */
+  stopping: boolean;
+}
+
+/** Counts one client message by method and outcome, and its time at the ingress. */
+export function recordOutcome(rt: IngressRuntime, method: string | null, outcome: RequestOutcome, startedAt: number): void {
+  const label = methodLabel(method);
+  rt.metrics.requests.inc({ method: label, outcome });
+  rt.metrics.requestSeconds.observe({ method: label }, (performance.now() - startedAt) / 1000);
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { WireError } from '../../src/errors.js';
+import { parseClientMessage } from '../../src/jsonrpc/parse-message.js';
+
+const parse = (value: unknown): ReturnType<typeof parseClientMessage> =>
+  parseClientMessage(Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)));
+
+function codeOf(value: unknown): string {
+  try {
+    parse(value);
+  } catch (err) {
+    return (err as WireError).code;
+  }
+  return 'accepted';
+}
+
+describe('parseClientMessage', () => {
+  it('classifies requests, notifications and responses', () => {
+    expect(parse({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'x' } })).toEqual({ kind: 'request', id: 1, method: 'tools/call', params: { name: 'x' } });
+    expect(parse({ jsonrpc: '2.0', id: 'a', method: 'ping' })).toMatchObject({ kind: 'request', id: 'a' });
+    expect(parse({ jsonrpc: '2.0', method: 'notifications/initialized' })).toMatchObject({ kind: 'notification', method: 'notifications/initialized' });
+    expect(parse({ jsonrpc: '2.0', id: 4, result: { action: 'accept' } })).toEqual({ kind: 'response', id: 4 });
+    expect(parse({ jsonrpc: '2.0', id: 5, error: { code: -1, message: 'declined' } })).toEqual({ kind: 'response', id: 5 });
+    expect(parse({ jsonrpc: '2.0', id: 6, method: 'x', params: [1, 2] })).toMatchObject({ kind: 'request', params: [1, 2] });
+  });
+
+  it('reports bytes that are not JSON as a parse error', () => {
+    expect(codeOf('{')).toBe('SLUICE_INGRESS_PARSE_ERROR');
+    expect(codeOf('')).toBe('SLUICE_INGRESS_PARSE_ERROR');
+    expect(() => parseClientMessage(Buffer.from([0xc3, 0x28]))).toThrow(expect.objectContaining({ code: 'SLUICE_INGRESS_PARSE_ERROR', jsonRpcCode: -32700, status: 400 }));
+  });
+
+  it.each([
+    ['a batch', [{ jsonrpc: '2.0', id: 1, method: 'ping' }]],
+    ['a number', 42],
+    ['null', null],
+    ['a missing jsonrpc', { id: 1, method: 'ping' }],
+    ['jsonrpc 2', { jsonrpc: 2, id: 1, method: 'ping' }],
+    ['a boolean id', { jsonrpc: '2.0', id: true, method: 'ping' }],
+    ['an empty method', { jsonrpc: '2.0', id: 1, method: '' }],
+    ['null params', { jsonrpc: '2.0', id: 1, method: 'ping', params: null }],
+    ['numeric params', { jsonrpc: '2.0', id: 1, method: 'ping', params: 3 }],
+    ['no method and no id', { jsonrpc: '2.0', result: {} }],
+    ['a response without result or error', { jsonrpc: '2.0', id: 1 }],
+    ['an error without a code', { jsonrpc: '2.0', id: 1, error: { message: 'x' } }],
+    ['nesting past 64 levels', `{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":${'['.repeat(64)}${']'.repeat(64)}}}`],
+  ])('refuses %s as an invalid request', (_name, value) => {
+    expect(codeOf(value)).toBe('SLUICE_INGRESS_INVALID_REQUEST');
+  });
+
+  it('does not count brackets inside strings as nesting', () => {
+    const text = `{"jsonrpc":"2.0","id":1,"method":"ping","params":{"s":"${'['.repeat(200)}\\"${'{'.repeat(200)}"}}`;
+    expect(codeOf(text)).toBe('accepted');
+  });
+});
