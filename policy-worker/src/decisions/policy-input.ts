@@ -1,0 +1,33 @@
+import type { EventOf } from '@sluice/schemas';
+import type { PolicyInput } from '../policy/input.js';
+import type { RegistryView } from '../registry/registry-view.js';
+
+/** Builds the policy input for a client message; parses the message bytes only for `tools/call`, once. */
+export function policyInputFor(event: EventOf<'client.message'>, registry: RegistryView): PolicyInput {
+  const { kind, method } = event.body;
+  const tool = kind === 'request' && method === 'tools/call' ? requestedTool(event.message) : null;
+  return {
+    kind,
+    method,
+    tool,
+    resolved: tool === null ? null : registry.resolve(tool),
+    tenant: event.tenant,
+    principal: { user: event.principal.user, agent: event.principal.agent, roles: [...event.principal.roles] },
+    session: event.sessionId,
+    time: event.time,
+  };
+}
+
+/** `params.name` of a JSON-RPC `tools/call` request, or null when absent or not a string. */
+export function requestedTool(message: Uint8Array | null): string | null {
+  if (!message) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(message.buffer, message.byteOffset, message.byteLength).toString('utf8'));
+  } catch {
+    return null;
+  }
+  const params = (parsed as { params?: unknown } | null)?.params;
+  const name = (params as { name?: unknown } | null | undefined)?.name;
+  return typeof name === 'string' ? name : null;
+}

@@ -1,0 +1,57 @@
+import { PolicyError } from '../errors.js';
+import { canonicalJson, sha256Hex } from './canonical-json.js';
+
+/** A tool name resolved against the registry: the server that provides it, its own name there, the server's status. */
+export interface ResolvedTool {
+  server: string;
+  tool: string;
+  status: 'up' | 'down';
+}
+
+/**
+ * Everything a policy may decide on. Nothing else is visible to it (the bundle's data aside), so replaying a
+ * recorded input through the same bundle reproduces the decision; the time is an input, not a clock.
+ */
+export interface PolicyInput {
+  /** JSON-RPC message kind; only requests are evaluated. */
+  kind: 'request' | 'notification' | 'response';
+  method: string | null;
+  /** For `tools/call`: the tool name the client asked for (`params.name`), else null. */
+  tool: string | null;
+  /** `tool` resolved against the latest registry snapshot; null when no registered server exposes it. */
+  resolved: ResolvedTool | null;
+  tenant: string;
+  principal: { user: string | null; agent: string | null; roles: string[] };
+  session: string | null;
+  /** Epoch milliseconds of the client message. */
+  time: number;
+}
+
+/** A policy input with its canonical JSON and that text's SHA-256, computed once. */
+export interface PreparedInput {
+  readonly value: PolicyInput;
+  /** Canonical JSON (sorted keys): what a decision records and what the policy reads. */
+  readonly json: string;
+  /** SHA-256 of `json`, 64 hex digits. */
+  readonly hash: string;
+}
+
+/** Prepares an input for evaluation and recording. */
+export function prepareInput(value: PolicyInput): PreparedInput {
+  const json = canonicalJson(value);
+  return { value, json, hash: sha256Hex(json) };
+}
+
+/** Prepares a recorded input (a decision's `input`) for replay. */
+export function parseRecordedInput(json: string): PreparedInput {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (err) {
+    throw new PolicyError('SLUICE_POLICY_INPUT_INVALID', 'the recorded input is not JSON', err);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new PolicyError('SLUICE_POLICY_INPUT_INVALID', 'the recorded input is not a JSON object');
+  }
+  return prepareInput(value as PolicyInput);
+}
