@@ -1,0 +1,75 @@
+import type { EventLog, Logger } from '@sluice/core';
+import type { EventOf } from '@sluice/schemas';
+import type { Semaphore } from '../concurrency/semaphore.js';
+import { JsonRpcWireError, RouterError } from '../errors.js';
+import { answerRequest } from '../methods/answer-request.js';
+import { isObject, parseClientMessage, type ClientMessage } from '../methods/json-rpc.js';
+import { failed, type MethodResult } from '../methods/method-result.js';
+import { replyEvent } from '../methods/reply.js';
+import type { ToolRegistry } from '../registry/registry.js';
+import type { InFlightRequests } from './in-flight.js';
+
+/** What handling decisions needs. */
+export interface DecisionDeps {
+  registry: ToolRegistry;
+  events: EventLog;
+  logger: Logger;
+  inFlight: InFlightRequests;
+  /** Bounds the requests being answered at once, across all partitions. */
+  semaphore: Semaphore;
+}
+
+/**
+ * Handles one policy decision: a request gets exactly one reply on `replies` (its answer, or -32003 when
+ * denied); a notification or response gets none, except that an allowed `notifications/cancelled` aborts the
+ * request it names. The synchronous part registers the request as in flight, so a cancellation handled right
+ * after it (later in the same batch) finds it. Rejects only when the reply could not be published or the
+ * router is stopping: the decision must then be delivered again.
+ */
+export function handleDecision(deps: DecisionDeps, decision: EventOf<'policy.decision'>): Promise<void> {
+  const message = parseClientMessage(decision.message);
+  if (message.kind !== 'request') {
+    handleNonRequest(deps, decision, message);
+    return Promise.resolve();
+  }
+  const request = deps.inFlight.begin(decision, message.id);
+  return (async () => {
+    const release = await deps.semaphore.acquire();
+    try {
+      const result = decision.body.allow
+        ? await answerRequest({
+            registry: deps.registry,
+            events: deps.events,
+            logger: deps.logger,
+            decision,
+            id: message.id,
+            method: message.method,
+            params: message.params,
+            signal: request.signal,
+          })
+        : denied(decision);
+      await deps.events.publish('replies', [replyEvent(decision, message.method, message.id, result)]);
+    } finally {
+      release();
+      request.end();
+    }
+  })();
+}
+
+function denied(decision: EventOf<'policy.decision'>): MethodResult {
+  const { reason, server, tool } = decision.body;
+  return failed(new JsonRpcWireError(-32003, `Denied by policy: ${reason}`), 'denied', { server, tool });
+}
+
+function handleNonRequest(deps: DecisionDeps, decision: EventOf<'policy.decision'>, message: ClientMessage): void {
+  if (message.kind === 'invalid') {
+    deps.logger.warn({ requestId: decision.requestId, reason: message.reason }, 'decision without a usable client message; not answered');
+    return;
+  }
+  if (message.kind !== 'notification' || message.method !== 'notifications/cancelled' || !decision.body.allow) return;
+  const target = isObject(message.params) ? message.params.requestId : undefined;
+  if (typeof target !== 'string' && typeof target !== 'number') return;
+  const reason = typeof message.params?.reason === 'string' ? `: ${message.params.reason}` : '';
+  const cancelled = deps.inFlight.cancel(decision, target, new RouterError('SLUICE_ROUTER_CALL_CANCELLED', `Request cancelled by the client${reason}`));
+  deps.logger.debug({ sessionId: decision.sessionId, target, cancelled }, 'client cancelled a request');
+}

@@ -1,0 +1,12 @@
+export { startRouter, ROUTER_GROUP, type RouterOptions } from './router.js';
+export { ROUTER_ERRORS, RouterError, JsonRpcWireError, isRouterError, type RouterErrorCode, type JsonRpcErrorObject } from './errors.js';
+export type { Backend, BackendEvent, BackendState, BackendStatus, BackendTransportKind, CallToolOptions } from './backends/backend.js';
+export { McpBackend, DEFAULT_BACKOFF, type BackoffOptions, type McpBackendOptions } from './backends/mcp-backend.js';
+export { createBackend } from './backends/create.js';
+export { createStdioBackend, type StdioServerConfig } from './backends/stdio.js';
+export { createStreamableHttpBackend, type StreamableHttpServerConfig } from './backends/streamable-http.js';
+export { createInMemoryBackend, type InMemoryBackendOptions } from './backends/in-memory.js';
+export { ToolRegistry, type RegistryServerOptions, type ResolvedTool } from './registry/registry.js';
+export { exposeTools, exposedName, NAME_SEPARATOR, type ExposedTool, type ExposedTools, type NameCollision } from './registry/exposed-names.js';
+export { SUPPORTED_PROTOCOL_VERSIONS, DEFAULT_PROTOCOL_VERSION } from './methods/initialize.js';
+export { ROUTER_VERSION } from './version.js';

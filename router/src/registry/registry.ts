@@ -1,0 +1,168 @@
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Logger } from '@sluice/core';
+import type { RegistrySnapshotBody } from '@sluice/schemas';
+import type { Backend, BackendEvent } from '../backends/backend.js';
+import { exposeTools, type ExposedTools } from './exposed-names.js';
+
+/** A server the registry manages. */
+export interface RegistryServerOptions {
+  backend: Backend;
+  /** Expose tools as `<server>__<tool>` (true) or under their own names (false). */
+  prefix: boolean;
+  /** Longest a call to this server may take. */
+  timeoutMs: number;
+}
+
+/** A tool found by its exposed name, with the server that runs it. */
+export interface ResolvedTool {
+  exposedName: string;
+  server: string;
+  tool: Tool;
+  backend: Backend;
+  timeoutMs: number;
+}
+
+interface Entry extends RegistryServerOptions {
+  name: string;
+  /** Last tools the server listed; kept while it is down, so calls fail with "down" rather than "unknown". */
+  tools: Tool[];
+  refreshing: Promise<void> | null;
+  refreshAgain: boolean;
+  unsubscribe: () => void;
+}
+
+/**
+ * The servers and their tools under the names clients see. Tracks each backend: lists its tools when it comes
+ * up and when it sends `notifications/tools/list_changed`, and notes when it goes down. Every change after
+ * {@link start} is reported to the change listener (the router publishes a registry snapshot).
+ */
+export class ToolRegistry {
+  private readonly entries: Entry[];
+  private exposed: ExposedTools = exposeTools([]);
+  private reportedCollisions = new Set<string>();
+  private started = false;
+  private changeListener: (() => void) | null = null;
+
+  constructor(
+    servers: Readonly<Record<string, RegistryServerOptions>>,
+    private readonly logger: Logger,
+  ) {
+    this.entries = Object.entries(servers).map(([name, options]) => {
+      const entry: Entry = { ...options, name, tools: [], refreshing: null, refreshAgain: false, unsubscribe: () => undefined };
+      entry.unsubscribe = options.backend.onEvent((event) => this.onBackendEvent(entry, event));
+      return entry;
+    });
+  }
+
+  /** Sets the one listener told about every change once started. */
+  onChange(listener: () => void): void {
+    this.changeListener = listener;
+  }
+
+  /**
+   * Connects every server in parallel, each bounded by its own timeout, and lists the tools of those that come
+   * up. A server that fails is left down and retried in the background; it does not fail the start.
+   */
+  async start(): Promise<void> {
+    await Promise.all(
+      this.entries.map(async (entry) => {
+        try {
+          await entry.backend.connect();
+        } catch (err) {
+          this.logger.warn({ server: entry.name, err: String(err) }, 'server is down at start; retrying in the background');
+          return;
+        }
+        await (entry.refreshing ?? this.refresh(entry));
+      }),
+    );
+    this.rebuild();
+    this.started = true;
+  }
+
+  /** The tool clients call `name`, if any. */
+  resolve(name: string): ResolvedTool | undefined {
+    const exposed = this.exposed.byName.get(name);
+    if (!exposed) return undefined;
+    const entry = this.entries.find((e) => e.name === exposed.server);
+    if (!entry) return undefined;
+    return { exposedName: exposed.exposedName, server: entry.name, tool: exposed.tool, backend: entry.backend, timeoutMs: entry.timeoutMs };
+  }
+
+  /** Every tool as the servers describe it (schemas, annotations, ...), under its exposed name. */
+  listTools(): Tool[] {
+    return this.exposed.list.map((t) => ({ ...t.tool, name: t.exposedName }));
+  }
+
+  /** The registry as recorded on the `registry` topic. */
+  snapshot(): RegistrySnapshotBody {
+    return {
+      servers: [...this.entries]
+        .sort((a, b) => (a.name < b.name ? -1 : 1))
+        .map((entry) => ({
+          name: entry.name,
+          transport: entry.backend.transport,
+          status: entry.backend.status().state === 'up' ? ('up' as const) : ('down' as const),
+          tools: this.exposed.list
+            .filter((t) => t.server === entry.name)
+            .map((t) => ({ name: t.tool.name, exposedName: t.exposedName, description: t.tool.description ?? null })),
+        })),
+    };
+  }
+
+  /** Closes every backend (in parallel) and stops tracking them. */
+  async close(): Promise<void> {
+    this.changeListener = null;
+    for (const entry of this.entries) entry.unsubscribe();
+    await Promise.all(this.entries.map((entry) => entry.backend.close()));
+  }
+
+  private onBackendEvent(entry: Entry, event: BackendEvent): void {
+    if (event === 'down') {
+      this.changed();
+      return;
+    }
+    void this.refresh(entry);
+  }
+
+  /** Lists a server's tools again; calls made while one listing runs share it plus at most one more. */
+  private refresh(entry: Entry): Promise<void> {
+    if (entry.refreshing) {
+      entry.refreshAgain = true;
+      return entry.refreshing;
+    }
+    const run = async (): Promise<void> => {
+      do {
+        entry.refreshAgain = false;
+        try {
+          entry.tools = await entry.backend.listTools();
+        } catch (err) {
+          this.logger.warn({ server: entry.name, err: String(err) }, 'listing tools failed; keeping the last known tools');
+        }
+      } while (entry.refreshAgain);
+      this.changed();
+    };
+    entry.refreshing = run().finally(() => {
+      entry.refreshing = null;
+    });
+    return entry.refreshing;
+  }
+
+  private changed(): void {
+    if (!this.started) return;
+    this.rebuild();
+    this.changeListener?.();
+  }
+
+  private rebuild(): void {
+    this.exposed = exposeTools(this.entries.map((e) => ({ server: e.name, prefix: e.prefix, tools: e.tools })));
+    const current = new Set<string>();
+    for (const c of this.exposed.collisions) {
+      const key = `${c.exposedName}\u0000${c.kept}\u0000${c.hidden}`;
+      current.add(key);
+      if (!this.reportedCollisions.has(key)) {
+        this.logger.warn(c, `tool name ${c.exposedName} is offered by servers ${c.kept} and ${c.hidden}; ${c.kept} keeps it`);
+      }
+    }
+    this.reportedCollisions = current;
+  }
+}
