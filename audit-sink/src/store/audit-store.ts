@@ -1,0 +1,27 @@
+import type { AuditConfig } from '@sluice/core';
+import type { AuditBatch } from '../rows/audit-batch.js';
+
+/** How many rows a write stored, and how many it skipped because they were stored before. */
+export interface WriteResult {
+  events: number;
+  calls: number;
+  duplicates: number;
+}
+
+/** The audit store: ClickHouse over a server or the embedded chDB engine, behind one interface. */
+export interface AuditStore {
+  readonly kind: AuditConfig['kind'];
+  /**
+   * Stores the rows whose ids (`event_id`, or `request_id` for calls) are not stored yet, so writing the same
+   * rows again adds nothing. Resolves once they are stored.
+   */
+  write(batch: AuditBatch): Promise<WriteResult>;
+  /**
+   * Runs exactly one read-only statement and answers its rows as JSONEachRow text (one JSON object per line).
+   * Rejects other SQL with `SLUICE_AUDIT_SQL_NOT_READ_ONLY`, and SQL ClickHouse refuses with
+   * `SLUICE_AUDIT_SQL_INVALID` carrying ClickHouse's message.
+   */
+  query(sql: string): Promise<string>;
+  /** Waits for operations in flight and releases the store; later calls fail with `SLUICE_AUDIT_STORE_CLOSED`. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,108 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { AuditError } from '../errors.js';
+import type { AuditBatch } from '../rows/audit-batch.js';
+import type { CallRow } from '../rows/call-row.js';
+import type { EventRow } from '../rows/event-row.js';
+import type { AuditStore, WriteResult } from './audit-store.js';
+import { messageOf, queryError } from './clickhouse-errors.js';
+import { readOnlyStatement } from './read-only-sql.js';
+
+/** The audit store over a `@clickhouse/client` client, whichever connection (server or chDB) it was given. */
+export class ClickHouseAuditStore implements AuditStore {
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    readonly kind: 'chdb' | 'clickhouse',
+    /** For inserts and the id look-ups before them. */
+    private readonly client: ClickHouseClient,
+    /** For admin queries; may be `client` when per-query settings stay with the query. */
+    private readonly reader: ClickHouseClient,
+    /** Closes the clients and frees what they hold (the chDB engine's data directory). */
+    private readonly release: () => Promise<void>,
+  ) {}
+
+  write(batch: AuditBatch): Promise<WriteResult> {
+    return this.track(async () => {
+      try {
+        const events = await this.freshEvents(uniqueBy(batch.events, (r) => r.event_id));
+        const calls = await this.freshCalls(uniqueBy(batch.calls, (r) => r.request_id));
+        if (events.length > 0) await this.client.insert({ table: 'sluice.events', values: events, format: 'JSONEachRow' });
+        if (calls.length > 0) await this.client.insert({ table: 'sluice.calls', values: calls, format: 'JSONEachRow' });
+        const duplicates = batch.events.length + batch.calls.length - events.length - calls.length;
+        return { events: events.length, calls: calls.length, duplicates };
+      } catch (err) {
+        const rows = batch.events.length + batch.calls.length;
+        throw new AuditError('SLUICE_AUDIT_WRITE_FAILED', `storing ${rows} audit rows failed: ${messageOf(err)}`, { cause: err });
+      }
+    });
+  }
+
+  query(sql: string): Promise<string> {
+    return this.track(async () => {
+      const statement = readOnlyStatement(sql);
+      try {
+        const result = await this.reader.query({ query: statement, format: 'JSONEachRow', clickhouse_settings: { readonly: '1' } });
+        return await result.text();
+      } catch (err) {
+        throw queryError(err);
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.allSettled([...this.inFlight]);
+      await this.release();
+    })();
+    return this.closing;
+  }
+
+  /** Event rows whose ids are not stored yet; the time bound lets ClickHouse skip other months and granules. */
+  private async freshEvents(rows: EventRow[]): Promise<EventRow[]> {
+    if (rows.length === 0) return rows;
+    const times = rows.map((r) => r.time).sort();
+    const stored = await this.storedIds(
+      `SELECT event_id AS id FROM sluice.events
+       WHERE time BETWEEN {from:DateTime64(3, 'UTC')} AND {to:DateTime64(3, 'UTC')} AND event_id IN {ids:Array(String)}`,
+      { ids: rows.map((r) => r.event_id), from: times[0], to: times[times.length - 1] },
+    );
+    return rows.filter((r) => !stored.has(r.event_id));
+  }
+
+  private async freshCalls(rows: CallRow[]): Promise<CallRow[]> {
+    if (rows.length === 0) return rows;
+    const stored = await this.storedIds('SELECT request_id AS id FROM sluice.calls WHERE request_id IN {ids:Array(String)}', {
+      ids: rows.map((r) => r.request_id),
+    });
+    return rows.filter((r) => !stored.has(r.request_id));
+  }
+
+  private async storedIds(query: string, params: Record<string, unknown>): Promise<Set<string>> {
+    const result = await this.client.query({ query, format: 'JSONEachRow', query_params: params });
+    const rows = await result.json<{ id: string }>();
+    return new Set(rows.map((r) => r.id));
+  }
+
+  private track<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(new AuditError('SLUICE_AUDIT_STORE_CLOSED', 'the audit store is closed'));
+    const running = operation();
+    this.inFlight.add(running);
+    void running.then(
+      () => this.inFlight.delete(running),
+      () => this.inFlight.delete(running),
+    );
+    return running;
+  }
+}
+
+/** The rows with the first occurrence of each key. */
+function uniqueBy<T>(rows: readonly T[], key: (row: T) => string): T[] {
+  const seen = new Set<string>();
+  return rows.filter((row) => {
+    const k = key(row);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

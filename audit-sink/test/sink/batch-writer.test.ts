@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { AuditBatch } from '../../src/rows/audit-batch.js';
+import type { EventRow } from '../../src/rows/event-row.js';
+import { BatchWriter } from '../../src/sink/batch-writer.js';
+
+const rows = (...ids: string[]): AuditBatch => ({ events: ids.map((id) => ({ event_id: id }) as EventRow), calls: [] });
+const ids = (batch: AuditBatch): string[] => batch.events.map((r) => r.event_id);
+const settled = async (p: Promise<unknown>): Promise<boolean> => {
+  let done = false;
+  void p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  await new Promise((r) => setImmediate(r));
+  return done;
+};
+
+/** A write the test finishes by hand. */
+function manualWrites(): { writes: AuditBatch[]; finish(i: number, err?: Error): void; write(batch: AuditBatch): Promise<void> } {
+  const writes: AuditBatch[] = [];
+  const ends: Array<(err?: Error) => void> = [];
+  return {
+    writes,
+    finish: (i, err) => ends[i]!(err),
+    write: (batch) =>
+      new Promise<void>((resolve, reject) => {
+        writes.push(batch);
+        ends.push((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+describe('BatchWriter', () => {
+  it('writes the rows of concurrent handlers together, and resolves each only once they are stored', async () => {
+    const io = manualWrites();
+    const writer = new BatchWriter({ maxRows: 100, maxMs: 20, write: io.write });
+    const a = writer.add(rows('a1', 'a2'));
+    const b = writer.add(rows('b1'));
+    expect(io.writes).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(io.writes.map(ids)).toEqual([['a1', 'a2', 'b1']]);
+    expect(await settled(a)).toBe(false);
+    io.finish(0);
+    await expect(Promise.all([a, b])).resolves.toEqual([undefined, undefined]);
+  });
+
+  it('writes as soon as maxRows rows wait, and queues the next rows behind the write in flight', async () => {
+    const io = manualWrites();
+    const writer = new BatchWriter({ maxRows: 3, maxMs: 60_000, write: io.write });
+    const a = writer.add(rows('a1', 'a2', 'a3'));
+    expect(io.writes.map(ids)).toEqual([['a1', 'a2', 'a3']]);
+    const b = writer.add(rows('b1', 'b2', 'b3'));
+    const c = writer.add(rows('c1'));
+    expect(io.writes).toHaveLength(1);
+    io.finish(0);
+    await a;
+    await new Promise((r) => setImmediate(r));
+    expect(io.writes.map(ids)[1]).toEqual(['b1', 'b2', 'b3', 'c1']);
+    expect(await settled(b)).toBe(false);
+    io.finish(1);
+    await Promise.all([b, c]);
+  });
+
+  it('rejects every handler of a failed write, and writes later rows afresh', async () => {
+    const io = manualWrites();
+    const writer = new BatchWriter({ maxRows: 2, maxMs: 60_000, write: io.write });
+    const a = writer.add(rows('a1'));
+    const b = writer.add(rows('b1'));
+    io.finish(0, new Error('insert failed'));
+    await expect(a).rejects.toThrow('insert failed');
+    await expect(b).rejects.toThrow('insert failed');
+    const again = writer.add(rows('a1', 'b1'));
+    io.finish(1);
+    await again;
+    expect(io.writes.map(ids)).toEqual([
+      ['a1', 'b1'],
+      ['a1', 'b1'],
+    ]);
+  });
+
+  it('drain writes waiting rows at once, then refuses rows once closed', async () => {
+    const writes: string[][] = [];
+    const writer = new BatchWriter({ maxRows: 1_000, maxMs: 60_000, write: async (batch) => void writes.push(ids(batch)) });
+    const a = writer.add(rows('a1'));
+    await writer.drain();
+    await a;
+    expect(writes).toEqual([['a1']]);
+    await writer.add(rows('b1'));
+    expect(writes).toEqual([['a1'], ['b1']]);
+    writer.close();
+    await expect(writer.add(rows('c1'))).rejects.toMatchObject({ code: 'SLUICE_AUDIT_STORE_CLOSED' });
+  });
+});

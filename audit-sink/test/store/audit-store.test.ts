@@ -1,0 +1,163 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toAuditBatch } from '../../src/rows/audit-batch.js';
+import type { AuditStore } from '../../src/store/audit-store.js';
+import { openAuditStore } from '../../src/store/open-audit-store.js';
+import { chdbAudit, configWith, jsonRows, oneOfEach, silent, tempDir, type TempDir } from '../support.js';
+
+const codeOf = async (work: Promise<unknown>): Promise<string | null> =>
+  work.then(
+    () => null,
+    (err: unknown) => (err as { code: string }).code,
+  );
+
+const consumed = (events: ReturnType<typeof oneOfEach>) =>
+  events.map((event, i) => ({
+    event,
+    record: { topic: 'sluice.requests', partition: 2, offset: String(100 + i), key: null, value: Buffer.alloc(0), headers: {}, timestamp: 0 },
+  }));
+
+describe('audit store on chDB', () => {
+  let dir: TempDir;
+  let store: AuditStore | null = null;
+
+  beforeEach(async () => {
+    dir = await tempDir();
+  });
+
+  afterEach(async () => {
+    await store?.close();
+    store = null;
+    await dir.remove();
+  });
+
+  it('creates the sluice database with the events and calls tables', async () => {
+    store = await openAuditStore(chdbAudit(dir.path), silent);
+    const tables = jsonRows<{ name: string; engine: string; sorting_key: string }>(
+      await store.query("SELECT name, engine, sorting_key FROM system.tables WHERE database = 'sluice' ORDER BY name"),
+    );
+    expect(tables).toEqual([
+      { name: 'calls', engine: 'ReplacingMergeTree', sorting_key: 'tenant, started_at, request_id' },
+      { name: 'events', engine: 'ReplacingMergeTree', sorting_key: 'tenant, time, event_id' },
+    ]);
+    const columns = jsonRows<{ name: string; type: string }>(await store.query('DESCRIBE TABLE sluice.events'));
+    expect(Object.fromEntries(columns.map((c) => [c.name, c.type]))).toMatchObject({
+      event_id: 'String',
+      type: 'LowCardinality(String)',
+      schema_version: 'UInt16',
+      time: "DateTime64(3, 'UTC')",
+      principal_user: 'Nullable(String)',
+      roles: 'Array(String)',
+      partition: 'UInt32',
+      offset: 'UInt64',
+      payload: 'String',
+      message: 'String',
+    });
+  });
+
+  it('answers a SELECT as JSONEachRow text', async () => {
+    store = await openAuditStore(chdbAudit(dir.path), silent);
+    expect(await store.query('SELECT number AS n, toString(number) AS s FROM system.numbers LIMIT 3')).toBe(
+      '{"n":0,"s":"0"}\n{"n":1,"s":"1"}\n{"n":2,"s":"2"}\n',
+    );
+    expect(jsonRows(await store.query("SELECT 'it''s; not a second statement' AS t;"))).toEqual([{ t: "it's; not a second statement" }]);
+  });
+
+  it('refuses writes, DDL and multi-statements, and leaves the data alone', async () => {
+    store = await openAuditStore(chdbAudit(dir.path), silent);
+    await store.write(toAuditBatch(consumed(oneOfEach('s-1', 'r-1'))));
+    for (const sql of [
+      "INSERT INTO sluice.events (event_id) VALUES ('x')",
+      'DROP TABLE sluice.events',
+      'SELECT 1; DROP TABLE sluice.events',
+      'SELECT 1; SELECT 2',
+      'TRUNCATE TABLE sluice.calls',
+      "SELECT 1 INTO OUTFILE 'leak.csv'",
+    ]) {
+      expect(await codeOf(store.query(sql)), sql).toBe('SLUICE_AUDIT_SQL_NOT_READ_ONLY');
+    }
+    expect(await store.query('SELECT count() AS n FROM sluice.events')).toBe('{"n":7}\n');
+  });
+
+  it("refuses through ClickHouse's readonly=1 what only the engine knows writes", async () => {
+    store = await openAuditStore(chdbAudit(dir.path), silent);
+    // Reading a host file through a table function passes the syntactic check; readonly=1 refuses table functions.
+    const refused = await store.query("SELECT * FROM file('/etc/hostname', 'LineAsString')").catch((err: unknown) => err);
+    expect(refused).toMatchObject({ code: 'SLUICE_AUDIT_SQL_NOT_READ_ONLY', message: expect.stringContaining('readonly') });
+    expect(await codeOf(store.query('SELECT 1 SETTINGS readonly = 0'))).toBe('SLUICE_AUDIT_SQL_NOT_READ_ONLY');
+  });
+
+  it('stays writable after read-only queries', async () => {
+    store = await openAuditStore(chdbAudit(dir.path), silent);
+    expect(await store.query('SELECT count() AS n FROM sluice.events')).toBe('{"n":0}\n');
+    expect(await codeOf(store.query('DROP TABLE sluice.events'))).toBe('SLUICE_AUDIT_SQL_NOT_READ_ONLY');
+    expect(await store.write(toAuditBatch(consumed(oneOfEach('s-1', 'r-1'))))).toMatchObject({ events: 7, calls: 1 });
+    expect(await store.query('SELECT count() AS n FROM sluice.events')).toBe('{"n":7}\n');
+  });
+
+  it("reports SQL ClickHouse rejects with ClickHouse's message", async () => {
+    store = await openAuditStore(chdbAudit(dir.path), silent);
+    const syntax = await store.query('SELECT FROM WHERE').catch((err: unknown) => err);
+    expect(syntax).toMatchObject({ code: 'SLUICE_AUDIT_SQL_INVALID', retriable: false, message: expect.stringContaining('Syntax error') });
+    const unknown = await store.query('SELECT * FROM sluice.nope').catch((err: unknown) => err);
+    expect(unknown).toMatchObject({ code: 'SLUICE_AUDIT_SQL_INVALID', message: expect.stringContaining('sluice.nope') });
+  });
+
+  it('skips rows already stored, so writing a batch twice stores it once', async () => {
+    store = await openAuditStore(chdbAudit(dir.path), silent);
+    const batch = toAuditBatch(consumed(oneOfEach('s-1', 'r-1')));
+    expect(await store.write(batch)).toEqual({ events: 7, calls: 1, duplicates: 0 });
+    expect(await store.write(batch)).toEqual({ events: 0, calls: 0, duplicates: 8 });
+    const doubled = { events: [...batch.events, ...batch.events], calls: [...batch.calls, ...batch.calls] };
+    expect(await store.write(doubled)).toEqual({ events: 0, calls: 0, duplicates: 16 });
+    expect(jsonRows(await store.query('SELECT count() AS n, uniqExact(event_id) AS u FROM sluice.events'))).toEqual([{ n: 7, u: 7 }]);
+    expect(await store.query('SELECT count() AS n FROM sluice.calls')).toBe('{"n":1}\n');
+  });
+
+  it('keeps the data across close and reopen of the same path', async () => {
+    store = await openAuditStore(chdbAudit(dir.path), silent);
+    await store.write(toAuditBatch(consumed(oneOfEach('s-1', 'r-1'))));
+    await store.close();
+    expect(await codeOf(store.query('SELECT 1'))).toBe('SLUICE_AUDIT_STORE_CLOSED');
+
+    store = await openAuditStore(chdbAudit(dir.path), silent);
+    expect(await store.query('SELECT count() AS n FROM sluice.events')).toBe('{"n":7}\n');
+    expect(await store.query('SELECT request_id, outcome FROM sluice.calls')).toBe('{"request_id":"r-1","outcome":"ok"}\n');
+  });
+
+  it('fails with SLUICE_AUDIT_STORE_LOCKED while another process has the path open', async () => {
+    const holder = await holdInAnotherProcess(dir.path);
+    try {
+      const refused = await openAuditStore(chdbAudit(dir.path), silent).catch((err: unknown) => err);
+      expect(refused).toMatchObject({ code: 'SLUICE_AUDIT_STORE_LOCKED', message: expect.stringContaining(`process ${holder.pid}`) });
+    } finally {
+      holder.kill('SIGTERM');
+      await once(holder, 'exit');
+    }
+    store = await openAuditStore(chdbAudit(dir.path), silent);
+    expect(await store.query('EXISTS TABLE sluice.events')).toBe('{"result":1}\n');
+  });
+});
+
+describe('audit store on a ClickHouse server', () => {
+  it('refuses to open when the server cannot be reached, without echoing credentials', async () => {
+    const audit = configWith("{ kind: clickhouse, url: 'http://ada:s3cret@127.0.0.1:9', password: hunter2 }").audit;
+    const refused = await openAuditStore(audit, silent).catch((err: unknown) => err as Error);
+    expect(refused).toMatchObject({ code: 'SLUICE_AUDIT_STORE_UNAVAILABLE', retriable: true, message: expect.stringContaining('127.0.0.1:9') });
+    expect((refused as Error).message).not.toMatch(/s3cret|hunter2/);
+  });
+});
+
+/** Starts a Node process that opens chDB at `path` and keeps it open until killed. */
+async function holdInAnotherProcess(path: string): Promise<ChildProcess> {
+  const script = `
+    const { createChdbConnection } = require('chdb/connection');
+    createChdbConnection({ path: ${JSON.stringify(path)} });
+    process.stdout.write('open\\n');
+    setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ['-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+  expect(chunk.toString()).toBe('open\n');
+  return child;
+}
