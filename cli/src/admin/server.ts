@@ -1,0 +1,100 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Metrics, RunningService } from '@sluice/core';
+
+const MAX_SQL_BYTES = 64 * 1024;
+
+/** Answers read-only SQL over the audit store, or says why it cannot. */
+export interface SqlEndpoint {
+  query(sql: string): Promise<string>;
+}
+
+/** What the admin server reports on. */
+export interface AdminDeps {
+  services: () => readonly RunningService[];
+  metrics: Metrics;
+  /** Null when no audit store is reachable from this process. */
+  sql: SqlEndpoint | null;
+}
+
+/** The admin HTTP server: health, readiness, Prometheus metrics and read-only SQL over the audit store. */
+export async function startAdminServer(host: string, port: number, deps: AdminDeps): Promise<{ port: number; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    handle(req, res, deps).catch((err: unknown) => send(res, 500, { error: { code: 'SLUICE_ADMIN_INTERNAL', message: String(err) } }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, deps: AdminDeps): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0];
+  const route = `${req.method} ${path}`;
+  switch (route) {
+    case 'GET /healthz':
+      return send(res, 200, { status: 'ok' });
+    case 'GET /readyz': {
+      const roles = Object.fromEntries(deps.services().map((s) => [s.name, s.ready()]));
+      const ready = Object.values(roles).length > 0 && Object.values(roles).every(Boolean);
+      return send(res, ready ? 200 : 503, { ready, roles });
+    }
+    case 'GET /metrics': {
+      const body = await deps.metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
+      res.end(body);
+      return;
+    }
+    case 'POST /admin/sql':
+      return sql(req, res, deps.sql);
+    default:
+      if (['/healthz', '/readyz', '/metrics', '/admin/sql'].includes(path ?? '')) {
+        return send(res, 405, { error: { code: 'SLUICE_ADMIN_METHOD_NOT_ALLOWED', message: `${req.method} is not allowed on ${path}` } });
+      }
+      return send(res, 404, { error: { code: 'SLUICE_ADMIN_NOT_FOUND', message: `no admin endpoint ${path}` } });
+  }
+}
+
+async function sql(req: IncomingMessage, res: ServerResponse, endpoint: SqlEndpoint | null): Promise<void> {
+  if (!endpoint) {
+    return send(res, 503, {
+      error: { code: 'SLUICE_ADMIN_NO_AUDIT_STORE', message: 'no audit store in this process: ask the process running the audit-sink role' },
+    });
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_SQL_BYTES) return send(res, 413, { error: { code: 'SLUICE_ADMIN_SQL_TOO_LARGE', message: `SQL over ${MAX_SQL_BYTES} bytes` } });
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (!text) return send(res, 400, { error: { code: 'SLUICE_ADMIN_SQL_EMPTY', message: 'the body must be one SQL statement' } });
+  try {
+    const rows = await endpoint.query(text);
+    res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+    res.end(rows);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    const message = (err as Error).message;
+    if (typeof code === 'string' && code.startsWith('SLUICE_AUDIT_')) {
+      const status = code.startsWith('SLUICE_AUDIT_SQL_') ? 400 : 503;
+      return send(res, status, { error: { code, message } });
+    }
+    throw err;
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,3 @@
+export { startSluice, type SluiceProcess } from './start.js';
+export { parseRoles, ROLES, START_ORDER, type Role } from './roles.js';
+export { startAdminServer, type AdminDeps, type SqlEndpoint } from './admin/server.js';
