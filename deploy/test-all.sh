@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Every test: build, lint, generated artifacts current, unit tests, then the Kafka tier against a local broker.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export KAFKA_PORT="${KAFKA_PORT:-9092}"
+started_kafka=0
+cleanup() {
+  if [ "$started_kafka" = 1 ]; then bash deploy/local/kafka.sh stop || true; fi
+}
+trap cleanup EXIT
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "build"
+npm run build
+
+step "lint"
+npx eslint .
+
+step "generated artifacts are current"
+bash deploy/local/opa.sh install
+bash policy-worker/scripts/build-bundle.sh --check
+git diff --exit-code -- schemas/avro schemas/fixtures policy-worker/policy
+
+step "start Kafka on 127.0.0.1:${KAFKA_PORT}"
+if ! bash deploy/local/kafka.sh status >/dev/null 2>&1; then
+  started_kafka=1
+fi
+bash deploy/local/kafka.sh start
+
+step "tests"
+npx vitest run
