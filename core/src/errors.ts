@@ -4,7 +4,7 @@ export const CORE_ERRORS = {
   SLUICE_CONFIG_UNREADABLE: { retriable: false, message: 'configuration file cannot be read or parsed' },
   SLUICE_BUS_CLOSED: { retriable: false, message: 'the bus is closed' },
   SLUICE_BUS_UNKNOWN_TOPIC: { retriable: false, message: 'the topic does not exist' },
-  SLUICE_EVENT_UNDECODABLE: { retriable: false, message: 'a record could not be decoded and was dead-lettered' },
+  SLUICE_BUS_BROKER_ERROR: { retriable: true, message: 'the broker failed or refused a request; retriable when the Kafka client says so' },
 } as const;
 
 /** A core error code. */

@@ -2,6 +2,7 @@ export * from './bus/types.js';
 export { MemoryBus } from './bus/memory-bus.js';
 export { partitionForKey } from './bus/partitioner.js';
 export { createBus, topicPrefix } from './bus/create.js';
+export { createKafkaBus, type KafkaBusOptions } from './bus/kafka/index.js';
 export * from './config/index.js';
 export * from './errors.js';
 export * from './events/index.js';

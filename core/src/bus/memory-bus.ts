@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CORE_ERRORS, SluiceError } from '../errors.js';
 import { partitionForKey } from './partitioner.js';
 import type { BatchHandler, Bus, BusRecord, ProduceRecord, SubscribeOptions, Subscription, TopicSpec } from './types.js';
 
@@ -214,11 +215,15 @@ export class MemoryBus implements Bus {
 
   private topic(name: string): Topic {
     const topic = this.topics.get(name);
-    if (!topic) throw new Error(`unknown topic ${name}`);
+    if (!topic) throw busError('SLUICE_BUS_UNKNOWN_TOPIC', `unknown topic ${name}`);
     return topic;
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new Error('bus is closed');
+    if (this.closed) throw busError('SLUICE_BUS_CLOSED', 'the bus is closed');
   }
+}
+
+function busError(code: 'SLUICE_BUS_UNKNOWN_TOPIC' | 'SLUICE_BUS_CLOSED', message: string): SluiceError {
+  return new SluiceError(code, message, { retriable: CORE_ERRORS[code].retriable });
 }
