@@ -3,10 +3,12 @@ import type { KafkaBus } from '../../src/bus/kafka/index.js';
 import { partitionForKey } from '../../src/bus/partitioner.js';
 import type { BusRecord, Subscription } from '../../src/bus/types.js';
 import { busContract } from './contract.js';
-import { testKafkaBus, uniqueTopic } from './kafka/broker.js';
+import { assertBrokerListening, testKafkaBus, uniqueTopic } from './kafka/broker.js';
 import { faultySockets } from './kafka/faulty-sockets.js';
 
 const PATIENCE_MS = 15_000;
+
+await assertBrokerListening();
 
 busContract('kafka', async () => {
   const sockets = faultySockets();
@@ -169,8 +171,11 @@ describe('KafkaBus on a broker', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
-  it('refuses a static partition the topic does not have', async () => {
+  it('refuses a partition the topic does not have', async () => {
     const t = await topic(2);
+    await expect(bus.produce([{ topic: t, key: null, value: Buffer.from('v'), partition: 2 }])).rejects.toMatchObject({
+      code: 'SLUICE_BUS_UNKNOWN_TOPIC',
+    });
     await expect(bus.subscribe({ group: `g-${t}`, topics: [t], partitions: [5] }, async () => {})).rejects.toMatchObject({
       code: 'SLUICE_BUS_UNKNOWN_TOPIC',
     });

@@ -54,7 +54,13 @@ export async function startGroupConsumer(
       failures.set(slot, attempt);
       const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (attempt - 1));
       logger('warn', 'batch handler failed; its records will be delivered again', {
-        group: options.group, topic, partition, firstOffset: batch.firstOffset(), attempt, retryInMs: delay, error: describe(error),
+        group: options.group,
+        topic,
+        partition,
+        firstOffset: batch.firstOffset(),
+        attempt,
+        retryInMs: delay,
+        error: describe(error),
       });
       const resume = pause();
       const timer = setTimeout(() => {
@@ -89,9 +95,8 @@ export async function startGroupConsumer(
     consumer.on(consumer.events.CRASH, (event) => {
       const { error, restart } = event.payload;
       settle?.reject(error);
-      logger(restart ? 'warn' : 'error', restart ? 'consumer crashed; restarting' : 'consumer crashed and stopped', {
-        group: options.group, error: describe(error),
-      });
+      const message = restart ? 'consumer crashed; restarting' : 'consumer crashed and stopped';
+      logger(restart ? 'warn' : 'error', message, { group: options.group, error: describe(error) });
     }),
   ];
 

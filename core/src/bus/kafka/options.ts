@@ -29,9 +29,9 @@ export interface KafkaBusOptions {
   socketFactory?: KafkaSocketFactory;
   /** A produce call not acknowledged within this time rejects; its records may still be stored (default 30 s). */
   produceTimeoutMs?: number;
-  /** One produce request carries at most this many records (default 5000)... */
+  /** Most records in one produce request (default 5000). */
   maxBatchRecords?: number;
-  /** ...and at most about this many bytes of keys, values and headers (default 900 KiB, under Kafka's 1 MiB). */
+  /** Most bytes of keys, values and headers in one produce request (default 900 KiB, under Kafka's 1 MiB). */
   maxBatchBytes?: number;
   /** A consumer that sends no heartbeat for this long leaves its group (default 10 s). */
   sessionTimeoutMs?: number;
