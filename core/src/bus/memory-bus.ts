@@ -5,9 +5,13 @@ import type { BatchHandler, Bus, BusRecord, ProduceRecord, SubscribeOptions, Sub
 
 const MAX_BATCH = 500;
 const RETRY_AFTER_FAILURE_MS = 50;
+/** Records every group has committed are dropped in chunks of at least this many (amortizes the shift). */
+const TRIM_CHUNK = 1024;
 
 interface Partition {
+  /** Records from offset `base` on; older ones were committed by every group and dropped. */
   records: BusRecord[];
+  base: number;
   /** Wakes the consumers waiting for records past the end. */
   waiters: Array<() => void>;
 }
@@ -15,6 +19,8 @@ interface Partition {
 interface Topic {
   spec: TopicSpec;
   partitions: Partition[];
+  /** Groups that ever subscribed: a record is dropped only once each of them has committed it. */
+  groups: Set<Group>;
 }
 
 interface Member {
@@ -53,10 +59,15 @@ export class MemoryBus implements Bus {
   async createTopics(specs: readonly TopicSpec[]): Promise<void> {
     for (const spec of specs) {
       if (this.topics.has(spec.topic)) continue;
-      const partitions = Array.from({ length: spec.partitions }, () => ({ records: [], waiters: [] }));
-      this.topics.set(spec.topic, { spec, partitions });
+      const partitions = Array.from({ length: spec.partitions }, () => ({ records: [], base: 0, waiters: [] }));
+      this.topics.set(spec.topic, { spec, partitions, groups: new Set() });
       for (const group of this.groups.values()) this.rebalance(group);
     }
+  }
+
+  /** Records a topic still holds in memory (those not yet committed by every group that reads it). */
+  retainedRecords(topic: string): number {
+    return this.topic(topic).partitions.reduce((n, p) => n + p.records.length, 0);
   }
 
   async partitionCount(topic: string): Promise<number> {
@@ -66,22 +77,26 @@ export class MemoryBus implements Bus {
   async produce(records: readonly ProduceRecord[]): Promise<void> {
     this.assertOpen();
     const sequence = this.nextSequence++;
-    for (let attempt = 0; ; attempt++) {
-      this.append(sequence, records);
-      if (this.lostAcks === 0) return;
-      this.lostAcks--;
-      if (attempt > 5) throw new Error('produce: acknowledgement lost too often');
+    try {
+      for (let attempt = 0; ; attempt++) {
+        this.append(sequence, records);
+        if (this.lostAcks === 0) return;
+        this.lostAcks--;
+        if (attempt > 5) throw new Error('produce: acknowledgement lost too often');
+      }
+    } finally {
+      this.appliedSequences.delete(sequence);
     }
   }
 
   async subscribe(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
     this.assertOpen();
-    for (const name of options.topics) this.topic(name);
     const group = this.group(options.group);
+    for (const name of options.topics) this.topic(name).groups.add(group);
     const member: Member = { options, handler, loops: new Map(), startAt: new Map() };
     if (options.fromBeginning === false) {
       for (const name of options.topics) {
-        this.topic(name).partitions.forEach((p, i) => member.startAt.set(`${name}:${i}`, p.records.length));
+        this.topic(name).partitions.forEach((p, i) => member.startAt.set(`${name}:${i}`, p.base + p.records.length));
       }
     }
     group.members.add(member);
@@ -117,7 +132,7 @@ export class MemoryBus implements Bus {
       partition.records.push({
         topic: record.topic,
         partition: index,
-        offset: String(partition.records.length),
+        offset: String(partition.base + partition.records.length),
         key: record.key,
         value: record.value,
         headers: { ...record.headers },
@@ -161,7 +176,8 @@ export class MemoryBus implements Bus {
 
   private startLoop(group: Group, member: Member, slot: string): void {
     const cut = slot.lastIndexOf(':');
-    const partition = this.topic(slot.slice(0, cut)).partitions[Number(slot.slice(cut + 1))]!;
+    const topic = this.topic(slot.slice(0, cut));
+    const partition = topic.partitions[Number(slot.slice(cut + 1))]!;
     let running = true;
     let wake: (() => void) | null = null;
     const stop = (): void => {
@@ -170,19 +186,21 @@ export class MemoryBus implements Bus {
     };
     const done = (async () => {
       while (running) {
-        const position = group.committed.get(slot) ?? member.startAt.get(slot) ?? 0;
-        if (position >= partition.records.length) {
+        const position = Math.max(partition.base, group.committed.get(slot) ?? member.startAt.get(slot) ?? 0);
+        if (position >= partition.base + partition.records.length) {
           await new Promise<void>((resolve) => {
             wake = resolve;
             partition.waiters.push(resolve);
           });
           continue;
         }
-        const batch = partition.records.slice(position, position + MAX_BATCH);
+        const from = position - partition.base;
+        const batch = partition.records.slice(from, from + MAX_BATCH);
         try {
           await member.handler(batch);
           if (running || group.members.has(member)) {
             group.committed.set(slot, Math.max(group.committed.get(slot) ?? 0, position + batch.length));
+            if (!topic.spec.compacted) trim(topic, partition, slot);
           }
         } catch {
           await sleep(RETRY_AFTER_FAILURE_MS);
@@ -226,4 +244,14 @@ export class MemoryBus implements Bus {
 
 function busError(code: 'SLUICE_BUS_UNKNOWN_TOPIC' | 'SLUICE_BUS_CLOSED', message: string): SluiceError {
   return new SluiceError(code, message, { retriable: CORE_ERRORS[code].retriable });
+}
+
+/** Drops the records of a partition that every group subscribed to its topic has committed. */
+function trim(topic: Topic, partition: Partition, slot: string): void {
+  let committedByAll = Infinity;
+  for (const group of topic.groups) committedByAll = Math.min(committedByAll, group.committed.get(slot) ?? 0);
+  const drop = committedByAll - partition.base;
+  if (drop < TRIM_CHUNK) return;
+  partition.records.splice(0, drop);
+  partition.base += drop;
 }
