@@ -21,7 +21,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['*/test/**/*.test.ts'],
-          exclude: ['integration-tests/**', 'node_modules/**'],
+          exclude: ['integration-tests/**', 'bench/test/smoke.test.ts', 'node_modules/**'],
           testTimeout: 20_000,
         },
       },
@@ -29,7 +29,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
-          include: ['integration-tests/test/**/*.test.ts'],
+          include: ['integration-tests/test/**/*.test.ts', 'bench/test/smoke.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

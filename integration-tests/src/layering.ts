@@ -19,6 +19,7 @@ const ALLOWED_INTERNAL: Record<string, readonly string[]> = {
   'audit-sink': ['schemas', 'core'],
   cli: ['schemas', 'core', ...SERVICES],
   'integration-tests': ['schemas', 'core', 'cli', ...SERVICES],
+  bench: [],
 };
 
 /** Outside libraries that belong to one place only: the path prefix allowed to import them. */

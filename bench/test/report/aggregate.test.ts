@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { encodeHistogram, newHistogram } from '../../src/load/histogram.js';
+import type { LoadResult } from '../../src/load/job.js';
+import type { CaseSpec } from '../../src/plan/cases.js';
+import { summarize } from '../../src/report/aggregate.js';
+import { checkFloors } from '../../src/report/floors.js';
+import type { CaseRun } from '../../src/run/case-run.js';
+
+const spec = (id: string, load: CaseSpec['load'], sessions: number): CaseSpec => ({
+  id,
+  load,
+  rate: load === 'open' ? 500 : null,
+  sessions,
+  payloadBytes: 1024,
+  delayMs: 0,
+  warmupMs: 0,
+  durationMs: 10_000,
+  scope: 'core',
+});
+const CASES = [spec('open', 'open', 1), spec('closed', 'closed', 32)];
+
+/** A run whose latencies are all `latencyUs` and whose gateway spent `cpuUs` per call. */
+function run(target: string, caseId: string, round: number, rate: number, latencyUs: number, cpuUs: number): CaseRun {
+  const histogram = newHistogram();
+  const ok = rate * 10;
+  histogram.recordValueWithCount(latencyUs, ok);
+  const result: LoadResult = {
+    kind: caseId === 'open' ? 'open' : 'closed',
+    offeredRate: null,
+    achievedRate: rate,
+    attempted: ok,
+    ok,
+    errors: 0,
+    errorSamples: [],
+    windowSeconds: 10,
+    latencyUs: { p50: latencyUs, p90: latencyUs, p99: latencyUs, p999: latencyUs, max: latencyUs, mean: latencyUs },
+    histogram: encodeHistogram(histogram),
+    sendLagUs: null,
+    usage: { target: { cpuSeconds: (cpuUs * ok) / 1e6, maxRssBytes: 2 ** 20, peakRssBytes: 2 ** 21 } },
+    loadgenCpuSeconds: 1,
+  };
+  return { round, target, case: caseId, at: '', result, error: null, backendCalls: ok };
+}
+
+describe('summary and floors', () => {
+  const runs = [
+    run('S0', 'open', 1, 500, 1000, 0),
+    run('S0', 'open', 2, 500, 1000, 0),
+    run('S3', 'open', 1, 500, 1300, 100),
+    run('S3', 'open', 2, 500, 1500, 140),
+    run('S0', 'closed', 1, 10_000, 3000, 0),
+    run('S3', 'closed', 1, 4_000, 8000, 200),
+    { round: 2, target: 'S3', case: 'closed', at: '', result: null, error: 'did not start: boom', backendCalls: null },
+  ];
+
+  it('pools rounds and quotes each target against S0 of the same case', () => {
+    const rows = summarize(runs, CASES);
+    const s3open = rows.find((r) => r.target === 'S3' && r.case === 'open')!;
+    expect(s3open.rounds).toBe(2);
+    expect(s3open.achievedPerRound).toEqual([500, 500]);
+    expect(s3open.latencyUs.p50).toBeGreaterThanOrEqual(1299);
+    expect(s3open.latencyUs.p50).toBeLessThanOrEqual(1301);
+    expect(s3open.addedUs!.p50).toBeCloseTo(300, -1);
+    expect(s3open.cpuUsPerOp.target).toBeCloseTo(120, 5);
+    const s3closed = rows.find((r) => r.target === 'S3' && r.case === 'closed')!;
+    expect(s3closed.failedRounds).toBe(1);
+    expect(s3closed.failures[0]).toMatch(/boom/);
+    expect(s3closed.throughputRatio).toBeCloseTo(0.4, 5);
+    expect(rows.find((r) => r.target === 'S0' && r.case === 'open')!.addedUs).toBeNull();
+  });
+
+  it('checks each floor, and says n/a where the run lacks the data', () => {
+    const floors = checkFloors(summarize(runs, CASES), CASES);
+    const byName = Object.fromEntries(floors.map((f) => [f.name, f]));
+    expect(byName['S3 added latency p50 vs S0']).toMatchObject({ status: 'pass', measured: '0.30 ms' });
+    expect(byName['S3 added latency p99 vs S0']!.status).toBe('pass');
+    expect(byName['S3 throughput, 32 sessions, vs S0']).toMatchObject({ status: 'miss', measured: '0.40×' });
+    expect(byName['S3 gateway CPU per call']).toMatchObject({ status: 'pass', measured: '120 µs' });
+    expect(byName['S4 added latency p50 vs S0']!.status).toBe('n/a');
+  });
+
+  it('misses a latency floor when the calls failed, and takes CPU from the throughput case then', () => {
+    const failed = run('S4', 'open', 1, 0, 1, 0);
+    failed.result = { ...failed.result!, ok: 0, errors: 5000, attempted: 5000 };
+    const floors = checkFloors(summarize([...runs, failed, run('S4', 'closed', 1, 1000, 9000, 300)], CASES), CASES);
+    const byName = Object.fromEntries(floors.map((f) => [f.name, f]));
+    expect(byName['S4 added latency p50 vs S0']).toMatchObject({ status: 'miss', measured: '5000 of 5000 calls failed' });
+    expect(byName['S4 gateway CPU per call (four roles, broker apart)']).toMatchObject({ status: 'pass', note: 'case closed' });
+    expect(byName['S4 gateway CPU per call (four roles, broker apart)']!.measured).toMatch(/^1\.50×/);
+  });
+});
