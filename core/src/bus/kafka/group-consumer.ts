@@ -94,7 +94,9 @@ export async function startGroupConsumer(
     }),
     consumer.on(consumer.events.CRASH, (event) => {
       const { error, restart } = event.payload;
-      settle?.reject(error);
+      // A retriable failure (e.g. the group coordinator still loading on a fresh broker) is retried by the
+      // client itself; only a crash it will not restart from fails the subscription.
+      if (!restart) settle?.reject(error);
       const message = restart ? 'consumer crashed; restarting' : 'consumer crashed and stopped';
       logger(restart ? 'warn' : 'error', message, { group: options.group, error: describe(error) });
     }),
