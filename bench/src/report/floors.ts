@@ -1,7 +1,7 @@
 import type { CaseSpec } from '../plan/cases.js';
 import type { CaseSummary } from './aggregate.js';
 
-/** One target of the issue, checked against this run. */
+/** One performance target, checked against this run. */
 export interface FloorCheck {
   name: string;
   limit: string;
@@ -15,7 +15,7 @@ const KB = 1024;
 const isLatencyCase = (c: CaseSpec): boolean => c.load === 'open' && c.sessions === 1 && c.payloadBytes === KB && c.delayMs === 0;
 const isThroughputCase = (c: CaseSpec): boolean => c.load === 'closed' && c.sessions === 32 && c.payloadBytes === KB && c.delayMs === 0;
 
-/** The floors from the issue, each with the measured value and pass/miss (n/a when the run lacks the data). */
+/** The performance targets, each with the measured value and pass/miss (n/a when the run lacks the data). */
 export function checkFloors(rows: readonly CaseSummary[], cases: readonly CaseSpec[]): FloorCheck[] {
   const latency = cases.find(isLatencyCase);
   const throughput = cases.find(isThroughputCase);

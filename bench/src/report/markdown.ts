@@ -27,7 +27,7 @@ export function renderMarkdown(r: BenchReport): string {
         ...Object.entries(r.settings).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
       ],
     ),
-    '## Targets from the issue',
+    '## Performance targets',
     r.floors.length
       ? table(['target', 'limit', 'measured', 'result', 'from'], r.floors.map((f) => [f.name, f.limit, f.measured, f.status === 'pass' ? 'pass' : f.status === 'miss' ? '**miss**' : 'n/a', f.note]))
       : 'Not evaluated in this run.',
