@@ -37,6 +37,8 @@ export interface BenchSettings {
   /** Extra node flags for gateway processes (SLUICE_BENCH_NODE_ARGS), e.g. --cpu-prof --cpu-prof-dir=DIR. */
   gatewayNodeArgs: readonly string[];
   kafkaPort: number;
+  /** Longest wait, before each case, for the target to get back to its idle CPU load (a backlog draining). */
+  settleBudgetMs: number;
   /** Start a local broker when none answers (full mode). */
   startBroker: boolean;
   clockTicks: number;
@@ -116,6 +118,7 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
     gatewayNodeArgs: Object.freeze((env.SLUICE_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)),
     kafkaPort: number('KAFKA_PORT', env.KAFKA_PORT, 9092, 1),
     startBroker: !smoke,
+    settleBudgetMs: smoke ? 2_000 : 30_000,
     clockTicks: clockTicks(),
   });
 }

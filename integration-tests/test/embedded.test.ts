@@ -55,7 +55,7 @@ servers:
     for (const statement of ['DROP TABLE sluice.calls', 'INSERT INTO sluice.calls (request_id) VALUES (1)', 'SELECT 1; DROP TABLE sluice.calls']) {
       const res = await fetch(`http://127.0.0.1:${adminPort}/admin/sql`, { method: 'POST', body: statement });
       expect(res.status).toBe(400);
-      expect((await res.json()).error.code).toBe('SLUICE_AUDIT_SQL_NOT_READ_ONLY');
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SLUICE_AUDIT_SQL_NOT_READ_ONLY');
     }
     const rows = await sql<{ n: string }>(adminPort, 'SELECT count() AS n FROM sluice.calls');
     expect(Number(rows[0]!.n)).toBeGreaterThan(0);

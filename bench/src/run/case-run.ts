@@ -19,7 +19,7 @@ export interface CaseRun {
   error: string | null;
   /** Echo calls the backend served during the case (warm-up included); a check that calls reached it. */
   backendCalls: number | null;
-  /** CPU load (cores) of the target and backend when the case began, after waiting up to 30 s for it to settle. */
+  /** CPU load (cores) of the target and backend when the case began, after waiting for it to settle. */
   idleCoresBefore?: number;
 }
 
@@ -54,7 +54,7 @@ export async function runCase(
   try {
     // An overloaded case may leave a backlog (e.g. on Kafka topics): let the target get back to its idle load
     // (measured after it started) so the backlog does not load the next case.
-    const idleCoresBefore = await waitQuiet([...running.pids, backend.pid], settings.clockTicks, idleCores + 0.1);
+    const idleCoresBefore = await waitQuiet([...running.pids, backend.pid], settings.clockTicks, idleCores + 0.1, settings.settleBudgetMs);
     await backend.setKnobs({ delayMs: spec.delayMs, responseBytes: 0 });
     const before = await backend.calls();
     const result = await runLoad(settings, jobFor(settings, spec, running, backend));

@@ -12,11 +12,12 @@ export async function cpuLoad(pids: readonly number[], clockTicks: number, ms: n
  * Waits until the processes use at most `maxCores` over a 500 ms sample (e.g. a gateway still working off the
  * backlog of an overloaded case), for at most `budgetMs`. Returns the last sampled load in cores.
  */
-export async function waitQuiet(pids: readonly number[], clockTicks: number, maxCores: number, budgetMs = 30_000): Promise<number> {
+export async function waitQuiet(pids: readonly number[], clockTicks: number, maxCores: number, budgetMs: number): Promise<number> {
   const until = Date.now() + budgetMs;
+  const sampleMs = Math.min(500, budgetMs / 4);
   let cores = 0;
   do {
-    cores = await cpuLoad(pids, clockTicks, 500);
+    cores = await cpuLoad(pids, clockTicks, sampleMs);
     if (cores <= maxCores) return cores;
   } while (Date.now() < until);
   return cores;

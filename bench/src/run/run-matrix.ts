@@ -51,7 +51,7 @@ export async function runMatrix(
       const forget = onCleanup(() => running.stop());
       try {
         await pinTrees(running.pids, settings.sutCpus);
-        const idleCores = await cpuLoad([...running.pids, backend.pid], settings.clockTicks, 500);
+        const idleCores = await cpuLoad([...running.pids, backend.pid], settings.clockTicks, settings.mode === 'smoke' ? 200 : 1_000);
         for (const spec of mine) {
           const run = await runCase(settings, round, planned.id, spec, running, backend, idleCores);
           runs.push(run);
