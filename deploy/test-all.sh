@@ -18,10 +18,9 @@ npm run build
 step "lint"
 npx eslint .
 
-step "generated artifacts are current"
+step "the committed policy bundle is current"
 bash deploy/local/opa.sh install
 bash policy-worker/scripts/build-bundle.sh --check
-git diff --exit-code -- schemas/avro schemas/fixtures policy-worker/policy
 
 step "start Kafka on 127.0.0.1:${KAFKA_PORT}"
 if ! bash deploy/local/kafka.sh status >/dev/null 2>&1; then
