@@ -9,8 +9,9 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '@sluice/core';
-import { RouterError } from '../errors.js';
+import { RouterError, isRouterError } from '../errors.js';
 import { ROUTER_VERSION } from '../version.js';
+import type { HttpSession } from './http-tool-caller.js';
 import type { Backend, BackendEvent, BackendState, BackendStatus, BackendTransportKind, CallToolOptions } from './backend.js';
 
 /** Delays between reconnection attempts: doubling from `initialMs`, never above `maxMs`. */
@@ -36,6 +37,20 @@ export interface McpBackendOptions {
   /** Ends the server-side session when the backend is closed for good (best effort, bounded by 1 s). */
   terminate?: (transport: Transport) => Promise<void>;
   backoff?: BackoffOptions;
+  /**
+   * A cheaper path for `tools/call` that shares the session the SDK client opened on the transport; without it
+   * calls go through the client. Closed with the backend.
+   */
+  directCalls?: DirectCalls;
+}
+
+/** Tool calls outside the SDK client, in the client's session. */
+export interface DirectCalls {
+  caller: {
+    callTool(session: HttpSession, name: string, args: Record<string, unknown> | undefined, signal: AbortSignal): Promise<CallToolResult>;
+    close(): Promise<void>;
+  };
+  sessionOf(transport: Transport): HttpSession;
 }
 
 const MAX_TOOL_PAGES = 1000;
@@ -98,6 +113,9 @@ export class McpBackend implements Backend {
     if (options.signal?.aborted) forward();
     else options.signal?.addEventListener('abort', forward, { once: true });
     try {
+      const direct = this.options.directCalls;
+      const transport = this.currentTransport;
+      if (direct && transport) return await direct.caller.callTool(direct.sessionOf(transport), name, args, controller.signal);
       const params = args === undefined ? { name } : { name, arguments: args };
       // The SDK's own timeout is a backstop only: ours fires first and is told apart from a backend's -32001.
       return await client.request({ method: 'tools/call', params }, CallToolResultSchema, {
@@ -125,6 +143,7 @@ export class McpBackend implements Backend {
     this.currentTransport = null;
     if (client && transport && this.options.terminate) await boundedQuietly(this.options.terminate(transport), 1_000);
     await client?.close();
+    await this.options.directCalls?.caller.close();
   }
 
   status(): BackendStatus {
@@ -242,6 +261,7 @@ export class McpBackend implements Backend {
       }
       return err;
     }
+    if (isRouterError(err)) return err;
     if (isValidationError(err)) {
       return new RouterError('SLUICE_ROUTER_BACKEND_INVALID_RESULT', `Backend ${this.name} returned an invalid result`, { cause: err });
     }
