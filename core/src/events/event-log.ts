@@ -1,4 +1,5 @@
 import {
+  CURRENT_SCHEMA_VERSION,
   TOPICS,
   decodeEvent,
   encodeEvent,
@@ -28,8 +29,18 @@ export interface EventSubscribeOptions {
 /**
  * Typed events over a bus: topic names from the catalog under a prefix, keys by the catalog's rule, Avro
  * encoding, and dead-lettering of records no reader can decode.
+ *
+ * Every event is encoded (so a value that does not fit its schema fails the same way on every bus), but a record
+ * this log appended and a consumer of the same log reads back (the in-memory bus hands over the very buffer) is
+ * not decoded again: the consumer gets the published event, normalized to what decoding would give and frozen,
+ * shared by every group that reads it. Records from elsewhere (Kafka) are decoded.
  */
 export class EventLog {
+  /** Published events by the encoded buffer that carries them; entries go when the bus drops the buffer. */
+  private readonly published = new WeakMap<Buffer, SluiceEvent>();
+  private readonly producedCounters = new Map<string, { inc(n: number): void }>();
+  private readonly consumedCounters = new Map<string, { inc(n: number): void }>();
+
   constructor(
     readonly bus: Bus,
     readonly prefix: string,
@@ -55,17 +66,19 @@ export class EventLog {
     const topic = this.topic(name);
     const rule = topicDeclaration(name).key;
     const records: ProduceRecord[] = events.map((event) => {
+      const value = encodeEvent(event);
+      this.published.set(value, asDecoded(event));
       const record: ProduceRecord = {
         topic,
         key: keyOf(rule, event),
-        value: encodeEvent(event),
+        value,
         headers: headersOf(event),
       };
       if (rule === 'ingress-node' && event.replyPartition !== null) record.partition = event.replyPartition;
       return record;
     });
     await this.bus.produce(records);
-    this.metrics?.eventsProduced.inc({ topic: name }, events.length);
+    this.producedCounter(name)?.inc(events.length);
   }
 
   /** Consumes events; the handler gets one partition's events in order, committed after it resolves. */
@@ -78,6 +91,11 @@ export class EventLog {
       const events: ConsumedEvent[] = [];
       const poison: BusRecord[] = [];
       for (const record of records) {
+        const known = this.published.get(record.value);
+        if (known) {
+          events.push({ event: known, record });
+          continue;
+        }
         try {
           events.push({ event: decodeEvent(record.value), record });
         } catch (err) {
@@ -88,8 +106,29 @@ export class EventLog {
       if (poison.length > 0) await this.deadLetter(poison);
       if (events.length > 0) await handler(events);
       const logical = byTopic.get(records[0]?.topic ?? '');
-      if (logical) this.metrics?.eventsConsumed.inc({ topic: logical, group: options.group }, records.length);
+      if (logical) this.consumedCounter(logical, options.group)?.inc(records.length);
     });
+  }
+
+  private producedCounter(topic: TopicName): { inc(n: number): void } | null {
+    if (!this.metrics) return null;
+    let counter = this.producedCounters.get(topic);
+    if (!counter) {
+      counter = this.metrics.eventsProduced.labels(topic);
+      this.producedCounters.set(topic, counter);
+    }
+    return counter;
+  }
+
+  private consumedCounter(topic: TopicName, group: string): { inc(n: number): void } | null {
+    if (!this.metrics) return null;
+    const key = `${topic}\u0000${group}`;
+    let counter = this.consumedCounters.get(key);
+    if (!counter) {
+      counter = this.metrics.eventsConsumed.labels(topic, group);
+      this.consumedCounters.set(key, counter);
+    }
+    return counter;
   }
 
   private async deadLetter(records: BusRecord[]): Promise<void> {
@@ -103,6 +142,22 @@ export class EventLog {
     );
     this.metrics?.deadLettered.inc({ topic: records[0]?.topic ?? '' }, records.length);
   }
+}
+
+/**
+ * The event as a reader decodes it: written with the current schema version, `message` as a Buffer. Frozen (the
+ * envelope, the principal and the body), since every consumer in the process shares it.
+ */
+function asDecoded(event: SluiceEvent): SluiceEvent {
+  const message = event.message;
+  const decoded = {
+    ...event,
+    schemaVersion: CURRENT_SCHEMA_VERSION[event.type],
+    message: message === null || Buffer.isBuffer(message) ? message : Buffer.from(message.buffer, message.byteOffset, message.byteLength),
+  } as SluiceEvent;
+  Object.freeze(decoded.principal);
+  Object.freeze(decoded.body);
+  return Object.freeze(decoded);
 }
 
 function keyOf(rule: string, event: SluiceEvent): string {
