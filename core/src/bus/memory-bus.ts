@@ -5,8 +5,12 @@ import type { BatchHandler, Bus, BusRecord, ProduceRecord, SubscribeOptions, Sub
 
 const MAX_BATCH = 500;
 const RETRY_AFTER_FAILURE_MS = 50;
-/** Records every group has committed are dropped in chunks of at least this many (amortizes the shift). */
-const TRIM_CHUNK = 1024;
+/**
+ * Records every group has committed are dropped once at least this many are, and at least half of what the
+ * partition holds (so the shift costs O(1) per record): soon enough that they rarely outlive a young-generation
+ * collection, which would copy them.
+ */
+const TRIM_MIN = 32;
 
 interface Partition {
   /** Records from offset `base` on; older ones were committed by every group and dropped. */
@@ -251,7 +255,7 @@ function trim(topic: Topic, partition: Partition, slot: string): void {
   let committedByAll = Infinity;
   for (const group of topic.groups) committedByAll = Math.min(committedByAll, group.committed.get(slot) ?? 0);
   const drop = committedByAll - partition.base;
-  if (drop < TRIM_CHUNK) return;
+  if (drop < TRIM_MIN || drop * 2 < partition.records.length) return;
   partition.records.splice(0, drop);
   partition.base += drop;
 }

@@ -36,8 +36,6 @@ export interface EventSubscribeOptions {
  * shared by every group that reads it. Records from elsewhere (Kafka) are decoded.
  */
 export class EventLog {
-  /** Published events by the encoded buffer that carries them; entries go when the bus drops the buffer. */
-  private readonly published = new WeakMap<Buffer, SluiceEvent>();
   private readonly producedCounters = new Map<string, { inc(n: number): void }>();
   private readonly consumedCounters = new Map<string, { inc(n: number): void }>();
 
@@ -66,8 +64,9 @@ export class EventLog {
     const topic = this.topic(name);
     const rule = topicDeclaration(name).key;
     const records: ProduceRecord[] = events.map((event) => {
-      const value = encodeEvent(event);
-      this.published.set(value, asDecoded(event));
+      const value: PublishedValue = encodeEvent(event);
+      // A property of the buffer rather than a WeakMap entry: ephemerons cost the garbage collector dearly.
+      value[PUBLISHED_EVENT] = asDecoded(event);
       const record: ProduceRecord = {
         topic,
         key: keyOf(rule, event),
@@ -91,7 +90,7 @@ export class EventLog {
       const events: ConsumedEvent[] = [];
       const poison: BusRecord[] = [];
       for (const record of records) {
-        const known = this.published.get(record.value);
+        const known = (record.value as PublishedValue)[PUBLISHED_EVENT];
         if (known) {
           events.push({ event: known, record });
           continue;
@@ -143,6 +142,11 @@ export class EventLog {
     this.metrics?.deadLettered.inc({ topic: records[0]?.topic ?? '' }, records.length);
   }
 }
+
+/** Where a buffer this process encoded keeps the event it carries. */
+const PUBLISHED_EVENT = Symbol('sluice.publishedEvent');
+
+type PublishedValue = Buffer & { [PUBLISHED_EVENT]?: SluiceEvent };
 
 /**
  * The event as a reader decodes it: written with the current schema version, `message` as a Buffer. Frozen (the
