@@ -22,7 +22,7 @@ describe('npm run bench:smoke', () => {
     const files = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { json: string; markdown: string };
     const report = JSON.parse(readFileSync(files.json, 'utf8')) as BenchReport;
 
-    const expected = ['S0', 'S1', 'S2', 'S3', ...(kafka ? ['S4'] : [])];
+    const expected = ['S0', 'F0', 'S1', 'S2', 'S3', ...(kafka ? ['S4'] : [])];
     expect(report.plan.cases.map((c) => c.load).sort()).toEqual(['churn', 'closed', 'open']);
     for (const target of expected) {
       for (const spec of report.plan.cases) {

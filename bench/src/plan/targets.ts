@@ -1,6 +1,7 @@
 import { PEER_TARGETS } from '../peers/index.js';
 import type { BenchSettings } from '../settings.js';
 import { directTarget } from '../targets/direct.js';
+import { floorTarget } from '../targets/floor.js';
 import type { Broker } from '../targets/kafka-broker.js';
 import { sluiceEmbeddedTarget } from '../targets/sluice-embedded.js';
 import { sluiceKafkaTarget } from '../targets/sluice-kafka.js';
@@ -19,14 +20,23 @@ export interface PlannedTarget {
 /** The id of the baseline every ratio is quoted against, and of its control twin. */
 export const BASELINE = 'S0';
 export const CONTROL = 'S0-control';
+/** The bare forwarder: what a process in the path costs before it does anything of its own. */
+export const FLOOR = 'F0';
 
 /**
- * The targets of a round, in order: the baseline first, then S1–S4, the peers, and the control twin of the
+ * The targets of a round, in order: the baseline first, the bare forwarder, then S1–S4, the peers, and the control twin of the
  * baseline last (so the control pair brackets the round and shows its drift and noise).
  */
 export function planTargets(settings: Readonly<BenchSettings>, broker: () => Broker | null, topicPrefix: string): PlannedTarget[] {
   const all: PlannedTarget[] = [
     { id: BASELINE, title: 'direct (load generator → backend)', target: directTarget('direct'), sweeps: true, kind: 'direct' },
+    {
+      id: FLOOR,
+      title: 'bare forwarder (HTTP in, HTTP out, nothing parsed): the floor of any Node.js gateway',
+      target: floorTarget(settings),
+      sweeps: false,
+      kind: 'direct',
+    },
     {
       id: 'S1',
       title: 'Sluice embedded, policy off, audit off',
