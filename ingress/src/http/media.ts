@@ -21,6 +21,19 @@ export function isJsonContentType(value: string | null): boolean {
  */
 export function negotiateResponseMode(accept: string | null): ResponseMode | null {
   if (accept === null || accept.trim() === '') return 'json';
+  const known = negotiated.get(accept);
+  if (known !== undefined) return known;
+  const mode = negotiate(accept);
+  // Clients send the same few Accept values on every request; a bounded memo spares parsing them each time.
+  if (negotiated.size >= NEGOTIATED_MAX) negotiated.clear();
+  negotiated.set(accept, mode);
+  return mode;
+}
+
+const NEGOTIATED_MAX = 256;
+const negotiated = new Map<string, ResponseMode | null>();
+
+function negotiate(accept: string): ResponseMode | null {
   const ranges = parseAccept(accept);
   const json = bestMatch(ranges, JSON_TYPE);
   const sse = bestMatch(ranges, SSE_TYPE);

@@ -36,6 +36,22 @@ export interface IngressRuntime {
 /** Counts one client message by method and outcome, and its time at the ingress. */
 export function recordOutcome(rt: IngressRuntime, method: string | null, outcome: RequestOutcome, startedAt: number): void {
   const label = methodLabel(method);
-  rt.metrics.requests.inc({ method: label, outcome });
-  rt.metrics.requestSeconds.observe({ method: label }, (performance.now() - startedAt) / 1000);
+  const key = `${label}\u0000${outcome}`;
+  let meters = outcomeMeters.get(key);
+  if (!meters || meters.metrics !== rt.metrics) {
+    // Bound children: prom-client otherwise hashes the label set on every increment.
+    meters = { metrics: rt.metrics, count: rt.metrics.requests.labels(label, outcome), time: rt.metrics.requestSeconds.labels(label) };
+    outcomeMeters.set(key, meters);
+  }
+  meters.count.inc();
+  meters.time.observe((performance.now() - startedAt) / 1000);
 }
+
+interface OutcomeMeters {
+  metrics: Metrics;
+  count: { inc(): void };
+  time: { observe(value: number): void };
+}
+
+/** Method labels are bounded (unknown methods share one), and outcomes are a closed list. */
+const outcomeMeters = new Map<string, OutcomeMeters>();
