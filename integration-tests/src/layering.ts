@@ -19,7 +19,8 @@ const ALLOWED_INTERNAL: Record<string, readonly string[]> = {
   'audit-sink': ['schemas', 'core'],
   cli: ['schemas', 'core', ...SERVICES],
   'integration-tests': ['schemas', 'core', 'cli', ...SERVICES],
-  bench: [],
+  // The audit-cost micro-benchmark drives the audit sink's write path in-process; the rest of bench is black-box.
+  bench: ['schemas', 'core', 'audit-sink'],
 };
 
 /** Outside libraries that belong to one place only: the path prefix allowed to import them. */

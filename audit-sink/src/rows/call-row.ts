@@ -25,6 +25,17 @@ export interface CallRow {
   response_bytes: number;
 }
 
+/** Call rows whose reply named no request time, so their `started_at` is the reply's own time. */
+const startFromReply = new WeakSet<CallRow>();
+
+/**
+ * True when a call row's `started_at` is its request's start, which every reply to the request carries (the router
+ * copies the client message's time into it), so every row written for one request has the same `started_at`.
+ */
+export function startIsRequestTime(row: CallRow): boolean {
+  return !startFromReply.has(row);
+}
+
 /** True for the `backend.message` that ends a client request (its response, error or denial). */
 export function isTerminal(event: SluiceEvent): event is EventOf<'backend.message'> {
   return event.type === 'backend.message' && event.body.terminal;
@@ -38,7 +49,7 @@ export function toCallRow(event: EventOf<'backend.message'>): CallRow | null {
   if (event.requestId === null) return null;
   const body = event.body;
   const startedAt = body.requestTime ?? event.time;
-  return {
+  const row: CallRow = {
     request_id: event.requestId,
     event_id: event.id,
     jsonrpc_id: body.jsonrpcId,
@@ -58,6 +69,8 @@ export function toCallRow(event: EventOf<'backend.message'>): CallRow | null {
     request_bytes: clampUInt32(body.requestBytes ?? 0),
     response_bytes: clampUInt32(event.message?.byteLength ?? 0),
   };
+  if (body.requestTime === null) startFromReply.add(row);
+  return row;
 }
 
 function clampUInt32(n: number): number {

@@ -5,9 +5,16 @@ import type { CallRow } from '../rows/call-row.js';
 import type { EventRow } from '../rows/event-row.js';
 import type { AuditStore, WriteResult } from './audit-store.js';
 import { messageOf, queryError } from './clickhouse-errors.js';
+import type { DedupState } from './dedup-state.js';
 import { readOnlyStatement } from './read-only-sql.js';
+import type { RowWriter } from './row-writer.js';
+import type { StoredIds } from './stored-ids.js';
 
-/** The audit store over a `@clickhouse/client` client, whichever connection (server or chDB) it was given. */
+/**
+ * The audit store over a `@clickhouse/client` client, whichever connection (server or chDB) it was given. Writes run
+ * one at a time per data directory; rows whose ids are stored already are skipped, looked up only when the dedup
+ * state cannot tell (see `StoredIds`: on chDB, only rows older than what was stored when it opened).
+ */
 export class ClickHouseAuditStore implements AuditStore {
   private readonly inFlight = new Set<Promise<unknown>>();
   private closing: Promise<void> | null = null;
@@ -18,24 +25,30 @@ export class ClickHouseAuditStore implements AuditStore {
     private readonly client: ClickHouseClient,
     /** For admin queries; may be `client` when per-query settings stay with the query. */
     private readonly reader: ClickHouseClient,
+    /** Inserts the rows found not stored. */
+    private readonly writer: RowWriter,
+    /** What is known stored, and the queue of writes. */
+    private readonly dedup: DedupState,
     /** Closes the clients and frees what they hold (the chDB engine's data directory). */
     private readonly release: () => Promise<void>,
   ) {}
 
   write(batch: AuditBatch): Promise<WriteResult> {
-    return this.track(async () => {
-      try {
-        const events = await this.freshEvents(uniqueBy(batch.events, (r) => r.event_id));
-        const calls = await this.freshCalls(uniqueBy(batch.calls, (r) => r.request_id));
-        if (events.length > 0) await this.client.insert({ table: 'sluice.events', values: events, format: 'JSONEachRow' });
-        if (calls.length > 0) await this.client.insert({ table: 'sluice.calls', values: calls, format: 'JSONEachRow' });
-        const duplicates = batch.events.length + batch.calls.length - events.length - calls.length;
-        return { events: events.length, calls: calls.length, duplicates };
-      } catch (err) {
-        const rows = batch.events.length + batch.calls.length;
-        throw new AuditError('SLUICE_AUDIT_WRITE_FAILED', `storing ${rows} audit rows failed: ${messageOf(err)}`, { cause: err });
-      }
-    });
+    return this.track(() =>
+      this.dedup.exclusive(async () => {
+        try {
+          const events = await this.unstored(this.dedup.events, uniqueBy(batch.events, (r) => r.event_id), (rows) => this.storedEventIds(rows));
+          const calls = await this.unstored(this.dedup.calls, uniqueBy(batch.calls, (r) => r.request_id), (rows) => this.storedCallIds(rows));
+          await insertTracked(this.dedup.events, events, (rows) => this.writer.insertEvents(rows));
+          await insertTracked(this.dedup.calls, calls, (rows) => this.writer.insertCalls(rows));
+          const duplicates = batch.events.length + batch.calls.length - events.length - calls.length;
+          return { events: events.length, calls: calls.length, duplicates };
+        } catch (err) {
+          const rows = batch.events.length + batch.calls.length;
+          throw new AuditError('SLUICE_AUDIT_WRITE_FAILED', `storing ${rows} audit rows failed: ${messageOf(err)}`, { cause: err });
+        }
+      }),
+    );
   }
 
   query(sql: string): Promise<string> {
@@ -58,24 +71,35 @@ export class ClickHouseAuditStore implements AuditStore {
     return this.closing;
   }
 
-  /** Event rows whose ids are not stored yet; the time bound lets ClickHouse skip other months and granules. */
-  private async freshEvents(rows: EventRow[]): Promise<EventRow[]> {
-    if (rows.length === 0) return rows;
+  /**
+   * The distinct rows not stored yet: those the dedup state knows stored are dropped, those it cannot vouch for are
+   * looked up (and the ones found remembered).
+   */
+  private async unstored<Row>(ids: StoredIds<Row>, rows: Row[], lookUp: (rows: Row[]) => Promise<Row[]>): Promise<Row[]> {
+    const { unstored, unsure } = ids.classify(rows);
+    if (unsure.length === 0) return unstored;
+    const found = new Set(await lookUp(unsure));
+    ids.remember([...found]);
+    for (const row of unsure) if (!found.has(row)) unstored.push(row);
+    return unstored;
+  }
+
+  /** Those of the event rows whose ids are stored; the time bound lets ClickHouse skip other months and granules. */
+  private async storedEventIds(rows: EventRow[]): Promise<EventRow[]> {
     const times = rows.map((r) => r.time).sort();
     const stored = await this.storedIds(
       `SELECT event_id AS id FROM sluice.events
        WHERE time BETWEEN {from:DateTime64(3, 'UTC')} AND {to:DateTime64(3, 'UTC')} AND event_id IN {ids:Array(String)}`,
       { ids: rows.map((r) => r.event_id), from: times[0], to: times[times.length - 1] },
     );
-    return rows.filter((r) => !stored.has(r.event_id));
+    return rows.filter((r) => stored.has(r.event_id));
   }
 
-  private async freshCalls(rows: CallRow[]): Promise<CallRow[]> {
-    if (rows.length === 0) return rows;
+  private async storedCallIds(rows: CallRow[]): Promise<CallRow[]> {
     const stored = await this.storedIds('SELECT request_id AS id FROM sluice.calls WHERE request_id IN {ids:Array(String)}', {
       ids: rows.map((r) => r.request_id),
     });
-    return rows.filter((r) => !stored.has(r.request_id));
+    return rows.filter((r) => stored.has(r.request_id));
   }
 
   private async storedIds(query: string, params: Record<string, unknown>): Promise<Set<string>> {
@@ -94,6 +118,18 @@ export class ClickHouseAuditStore implements AuditStore {
     );
     return running;
   }
+}
+
+/** Inserts rows and records them stored; after a failure they may be stored or not, and are looked up next time. */
+async function insertTracked<Row>(ids: StoredIds<Row>, rows: readonly Row[], insert: (rows: readonly Row[]) => Promise<void>): Promise<void> {
+  if (rows.length === 0) return;
+  try {
+    await insert(rows);
+  } catch (err) {
+    ids.distrust(rows);
+    throw err;
+  }
+  ids.remember(rows);
 }
 
 /** The rows with the first occurrence of each key. */

@@ -4,6 +4,7 @@ import type { Logger } from '@sluice/core';
 import { AuditError } from '../errors.js';
 import { messageOf } from './clickhouse-errors.js';
 import { clientLog } from './client-log.js';
+import type { RawInsert } from './row-writer.js';
 
 type ChdbConnection = NonNullable<ClickHouseClientConfigOptions['connection']>;
 
@@ -13,6 +14,8 @@ export interface OpenClient {
   client: ClickHouseClient;
   /** For the admin endpoint's queries, which run with `readonly=1`. */
   reader: ClickHouseClient;
+  /** chDB only: inserts on the writer's connection without going through the client (see `chdbRowWriter`). */
+  rawInsert?: RawInsert;
   /** Closes the clients and frees what they hold. */
   release(): Promise<void>;
 }
@@ -31,23 +34,26 @@ export async function openChdbClient(path: string, logger: Logger): Promise<Open
   } catch (err) {
     throw new AuditError('SLUICE_AUDIT_STORE_UNAVAILABLE', `cannot create the chDB data directory ${path}: ${messageOf(err)}`, { cause: err });
   }
-  const connect = async (): Promise<ClickHouseClient> => {
+  const connect = async (): Promise<{ client: ClickHouseClient; rawInsert: RawInsert }> => {
     try {
+      const connection = createChdbConnection({ path });
       // chdb types its connection with @clickhouse/client-common; @clickhouse/client bundles its own copy of those
       // declarations, which TypeScript does not unify (they hold a class with private members). Same contract.
-      return createClient({ connection: createChdbConnection({ path }) as unknown as ChdbConnection, log: clientLog(logger) });
+      const client = createClient({ connection: connection as unknown as ChdbConnection, log: clientLog(logger) });
+      return { client, rawInsert: (params) => connection.chdb.rawInsert(params) };
     } catch (err) {
       throw await chdbOpenError(path, err);
     }
   };
-  const client = await connect();
-  const reader = await connect().catch(async (err: unknown) => {
+  const { client, rawInsert } = await connect();
+  const { client: reader } = await connect().catch(async (err: unknown) => {
     await client.close();
     throw err;
   });
   return {
     client,
     reader,
+    rawInsert,
     release: async () => {
       await Promise.all([client.close(), reader.close()]);
       // The engine frees the directory only once its last operation is done; another path may be opened after.

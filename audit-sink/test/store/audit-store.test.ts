@@ -1,10 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { newEvent } from '@sluice/core';
 import { toAuditBatch } from '../../src/rows/audit-batch.js';
+import { CALL_COLUMNS, EVENT_COLUMNS } from '../../src/rows/compact-rows.js';
 import type { AuditStore } from '../../src/store/audit-store.js';
+import { readWatermarks } from '../../src/store/dedup-state.js';
+import { openChdbClient } from '../../src/store/open-client.js';
 import { openAuditStore } from '../../src/store/open-audit-store.js';
-import { chdbAudit, configWith, jsonRows, oneOfEach, silent, tempDir, type TempDir } from '../support.js';
+import { chdbAudit, configWith, envelope, erroredCall, jsonRows, oneOfEach, silent, tempDir, type TempDir } from '../support.js';
 
 const codeOf = async (work: Promise<unknown>): Promise<string | null> =>
   work.then(
@@ -54,6 +58,9 @@ describe('audit store on chDB', () => {
       payload: 'String',
       message: 'String',
     });
+    expect(columns.map((c) => c.name)).toEqual([...EVENT_COLUMNS]);
+    const callColumns = jsonRows<{ name: string }>(await store.query('DESCRIBE TABLE sluice.calls'));
+    expect(callColumns.map((c) => c.name)).toEqual([...CALL_COLUMNS]);
   });
 
   it('answers a SELECT as JSONEachRow text', async () => {
@@ -124,6 +131,70 @@ describe('audit store on chDB', () => {
     store = await openAuditStore(chdbAudit(dir.path), silent);
     expect(await store.query('SELECT count() AS n FROM sluice.events')).toBe('{"n":7}\n');
     expect(await store.query('SELECT request_id, outcome FROM sluice.calls')).toBe('{"request_id":"r-1","outcome":"ok"}\n');
+  });
+
+  it('after reopening, stores none of a batch delivered again, and stores rows newer than it without a look-up', async () => {
+    const first = toAuditBatch(consumed([...oneOfEach('s-1', 'r-1'), ...erroredCall('s-2', 'r-2', 1_767_225_600_040)]));
+    store = await openAuditStore(chdbAudit(dir.path), silent);
+    expect(await store.write(first)).toEqual({ events: 11, calls: 2, duplicates: 0 });
+    await store.close();
+
+    store = await openAuditStore(chdbAudit(dir.path), silent);
+    expect(await store.write(first)).toEqual({ events: 0, calls: 0, duplicates: 13 });
+    const later = toAuditBatch(consumed(erroredCall('s-2', 'r-3', 1_767_225_700_000)));
+    expect(await store.write(later)).toEqual({ events: 4, calls: 1, duplicates: 0 });
+    expect(jsonRows(await store.query('SELECT count() AS n, uniqExact(event_id) AS u FROM sluice.events'))).toEqual([{ n: 15, u: 15 }]);
+    expect(await store.query('SELECT count() AS n FROM sluice.calls')).toBe('{"n":3}\n');
+  });
+
+  it('reads as watermarks the latest event time and call start, in the form rows carry them', async () => {
+    const batch = toAuditBatch(consumed([...oneOfEach('s-1', 'r-1'), ...erroredCall('s-2', 'r-2', 1_767_225_600_040)]));
+    store = await openAuditStore(chdbAudit(dir.path), silent);
+    const opened = await openChdbClient(dir.path, silent);
+    try {
+      expect(await readWatermarks(opened.client)).toEqual({ events: '', calls: '' });
+      await store.write(batch);
+      expect(await readWatermarks(opened.client)).toEqual({
+        events: batch.events.map((r) => r.time).sort().at(-1),
+        calls: batch.calls.map((r) => r.started_at).sort().at(-1),
+      });
+      expect(batch.events.map((r) => r.time).sort().at(-1)).toBe('2026-01-01 00:00:00.050');
+    } finally {
+      await opened.client.close();
+      await opened.reader.close();
+    }
+  });
+
+  it('shares what it knows stored with another store this process opens on the same directory', async () => {
+    store = await openAuditStore(chdbAudit(dir.path), silent);
+    const other = await openAuditStore(chdbAudit(dir.path), silent);
+    try {
+      const batch = toAuditBatch(consumed(oneOfEach('s-1', 'r-1')));
+      await store.write(batch);
+      expect(await other.write(batch)).toEqual({ events: 0, calls: 0, duplicates: 8 });
+      const later = toAuditBatch(consumed(erroredCall('s-2', 'r-2', 1_767_225_700_000)));
+      await Promise.all([store.write(later), other.write(later)]);
+      expect(jsonRows(await store.query('SELECT count() AS n, uniqExact(event_id) AS u FROM sluice.events'))).toEqual([{ n: 11, u: 11 }]);
+      expect(await store.query('SELECT count() AS n FROM sluice.calls')).toBe('{"n":2}\n');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('stores awkward text exactly: quotes, backslashes, control characters, non-ASCII, and nulls', async () => {
+    const text = 'a "quoted" \\ back\\slash,\ttab\nnewline\r\u0000nul \u00e9 \u2028 \u{1F600} \'single\'';
+    const env = { ...envelope('s-1', 'r-1', { jsonrpc: '2.0', id: 1, method: text }), principal: { user: text, agent: null, roles: [text, "it's"] } };
+    const event = newEvent('client.message', { kind: 'request', method: text, jsonrpcId: JSON.stringify(text) }, { ...env, time: 1_767_225_600_000 });
+    store = await openAuditStore(chdbAudit(dir.path), silent);
+    await store.write(toAuditBatch(consumed([event])));
+    const [row] = jsonRows<Record<string, unknown>>(await store.query('SELECT principal_user, agent, roles, payload, message FROM sluice.events'));
+    expect(row).toEqual({
+      principal_user: text,
+      agent: null,
+      roles: [text, "it's"],
+      payload: JSON.stringify(event.body),
+      message: Buffer.from(event.message!).toString('utf8'),
+    });
   });
 
   it('fails with SLUICE_AUDIT_STORE_LOCKED while another process has the path open', async () => {
