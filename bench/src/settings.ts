@@ -123,7 +123,8 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
   });
 }
 
-function clockTicks(): number {
+/** Clock ticks per second, the unit of CPU times in /proc. */
+export function clockTicks(): number {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   } catch {

@@ -60,7 +60,7 @@ export async function obtainBroker(settings: Readonly<BenchSettings>): Promise<B
 }
 
 /** The JVM kafka.sh started on this port (its pid file), if it is still that process. */
-function brokerPid(port: number): number | null {
+export function brokerPid(port: number): number | null {
   try {
     const pid = Number(readFileSync(join(ROOT, '.cache/kafka', String(port), 'kafka.pid'), 'utf8').trim());
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');

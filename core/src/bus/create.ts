@@ -11,6 +11,7 @@ export function createBus(config: BusConfig, logger: Logger): Bus {
     brokers: config.brokers,
     clientId: config.clientId,
     maxWaitMs: config.maxWaitMs,
+    commitIntervalMs: config.commitIntervalMs,
     logger: (level, message, extra) => logger[level]({ ...extra, component: 'kafka' }, message),
   });
 }

@@ -11,8 +11,13 @@ export type BusConfig =
       brokers: string[];
       topicPrefix: string;
       clientId: string;
-      /** Longest a consumer waits for new records before a fetch returns (lower is faster, busier). */
+      /**
+       * Longest a consumer's fetch waits at the broker for new records; records that arrive end the wait at once,
+       * so this bounds only how often an idle consumer asks again (lower: busier when idle).
+       */
       maxWaitMs: number;
+      /** How long handled offsets gather before a consumer commits them (longer: less work, more redelivered after a crash). */
+      commitIntervalMs: number;
     };
 
 export type AuditConfig =

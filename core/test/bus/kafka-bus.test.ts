@@ -1,9 +1,10 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kafka, logLevel } from '../../src/bus/kafka/client.js';
 import type { KafkaBus } from '../../src/bus/kafka/index.js';
 import { partitionForKey } from '../../src/bus/partitioner.js';
 import type { BusRecord, Subscription } from '../../src/bus/types.js';
 import { busContract } from './contract.js';
-import { assertBrokerListening, testKafkaBus, uniqueTopic } from './kafka/broker.js';
+import { assertBrokerListening, brokers, testKafkaBus, uniqueTopic } from './kafka/broker.js';
 import { faultySockets } from './kafka/faulty-sockets.js';
 
 const PATIENCE_MS = 15_000;
@@ -40,9 +41,18 @@ const waitFor = async (check: () => boolean, what: string): Promise<void> => {
 
 const text = (r: BusRecord): string => r.value.toString();
 
+const eventuallyEquals = async (read: () => Promise<string | undefined>, want: string, what: string): Promise<void> => {
+  const until = Date.now() + PATIENCE_MS;
+  for (let got = await read(); got !== want; got = await read()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what} (last: ${got})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
 describe('KafkaBus on a broker', () => {
   const sockets = faultySockets();
   const bus = testKafkaBus({ socketFactory: sockets.factory });
+  const admin = new Kafka({ clientId: 'kafka-bus-test-admin', brokers, logLevel: logLevel.NOTHING }).admin();
   const subs: Subscription[] = [];
   const topic = async (partitions: number, compacted = false): Promise<string> => {
     const t = uniqueTopic('kafka-bus');
@@ -58,9 +68,14 @@ describe('KafkaBus on a broker', () => {
     return sub;
   };
 
+  beforeAll(async () => {
+    await admin.connect();
+  });
+
   afterAll(async () => {
     await Promise.all(subs.map((s) => s.stop()));
     await bus.close();
+    await admin.disconnect();
   });
 
   it('really retries a produce whose acknowledgement was lost, and stores it once', async () => {
@@ -145,6 +160,33 @@ describe('KafkaBus on a broker', () => {
     await waitFor(() => delivered.length >= 3, 'partition 0 after recovery');
     await new Promise((r) => setTimeout(r, 200));
     expect(delivered.map(text)).toEqual(['p1-a', 'p0-a', 'p0-b']);
+  });
+
+  it('commits handled offsets in the background, and never past a batch whose handler has not resolved', async () => {
+    const t = await topic(1);
+    const group = `g-${t}`;
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const seen: string[] = [];
+    subs.push(
+      await bus.subscribe({ group, topics: [t] }, async (batch) => {
+        seen.push(...batch.map(text));
+        if (batch.some((r) => text(r) === 'hold')) await held;
+      }),
+    );
+    const committed = async (): Promise<string | undefined> => {
+      const [entry] = await admin.fetchOffsets({ groupId: group, topics: [t] });
+      return entry?.partitions[0]?.offset;
+    };
+    await bus.produce(['a', 'b'].map((v) => ({ topic: t, key: 'k', value: Buffer.from(v) })));
+    await waitFor(() => seen.length >= 2, 'two records');
+    await eventuallyEquals(committed, '2', 'offset 2 committed while the subscription runs');
+    await bus.produce([{ topic: t, key: 'k', value: Buffer.from('hold') }]);
+    await waitFor(() => seen.includes('hold'), 'the held record');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await committed()).toBe('2');
+    release();
+    await eventuallyEquals(committed, '3', 'offset 3 committed once its handler resolved');
   });
 
   it('creates topics with their retention and compaction, and accepts existing ones', async () => {

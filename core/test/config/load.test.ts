@@ -46,7 +46,7 @@ describe('configuration', () => {
       'bus: { kind: kafka, brokers: ["127.0.0.1:9092"], topicPrefix: "t." }\naudit: { kind: clickhouse, url: "http://127.0.0.1:8123" }\n',
       'x.yaml',
     );
-    expect(config.bus).toEqual({ kind: 'kafka', brokers: ['127.0.0.1:9092'], topicPrefix: 't.', clientId: 'sluice', maxWaitMs: 20 });
+    expect(config.bus).toEqual({ kind: 'kafka', brokers: ['127.0.0.1:9092'], topicPrefix: 't.', clientId: 'sluice', maxWaitMs: 250, commitIntervalMs: 100 });
     expect(config.audit).toMatchObject({ kind: 'clickhouse', url: 'http://127.0.0.1:8123', username: 'default' });
   });
 

@@ -6,9 +6,9 @@ import { handleDecision, type DecisionDeps } from './handle-decision.js';
  * answered concurrently, each reply published as soon as it is ready, within the shared semaphore's bound; the
  * handler resolves once every request of the batch is answered, and only then is the batch committed.
  *
- * Head-of-line effect: the bus hands a partition its next batch only after the current one is committed, so
- * the slowest call of a batch (up to its server's timeoutMs) holds back every later decision of that
- * partition, i.e. of every session hashed to it. Other partitions keep flowing. For the same reason a
+ * Head-of-line effect: the bus hands a partition its next batch only after the handler of the current one has
+ * resolved, so the slowest call of a batch (up to its server's timeoutMs) holds back every later decision of
+ * that partition, i.e. of every session hashed to it. Other partitions keep flowing. For the same reason a
  * `notifications/cancelled` can only reach a call answered in the same batch.
  *
  * If any reply cannot be published, the handler rejects after the others finish and the whole batch is

@@ -2,6 +2,7 @@ import type { EachBatchPayload, Kafka } from 'kafkajs';
 import type { BatchHandler, SubscribeOptions, Subscription } from '../types.js';
 import { PartitionAssigners } from './client.js';
 import { toBusError } from './kafka-errors.js';
+import { OffsetCommitter } from './offset-committer.js';
 import type { ResolvedKafkaBusOptions } from './options.js';
 import { toBusRecord } from './records.js';
 import { staticPartitionAssigner } from './static-assigner.js';
@@ -11,15 +12,17 @@ const MAX_RETRY_MS = 5_000;
 
 type Settings = Pick<
   ResolvedKafkaBusOptions,
-  'maxWaitMs' | 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'partitionsConsumedConcurrently' | 'logger'
+  'maxWaitMs' | 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'partitionsConsumedConcurrently' | 'commitIntervalMs' | 'logger'
 >;
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * Runs one member of a consumer group. Each batch (one partition's records, in order) goes to the handler; its
- * offsets are committed only after the handler resolves. When the handler throws, nothing is committed, the
- * partition pauses with a growing delay (other partitions keep flowing), and the same records come again.
+ * offsets are committed only after the handler resolves, in the background (OffsetCommitter), so the next fetch
+ * does not wait for a commit round trip; stopping commits what was handled. When the handler throws, nothing is
+ * committed, the partition pauses with a growing delay (other partitions keep flowing), and the same records come
+ * again.
  * Resolves once the member has joined the group and fixed its start offsets, so records produced afterwards
  * are seen even when `fromBeginning` is false.
  */
@@ -40,6 +43,11 @@ export async function startGroupConsumer(
   });
   const failures = new Map<string, number>();
   const resumeTimers = new Set<NodeJS.Timeout>();
+  const committer = new OffsetCommitter(settings.commitIntervalMs, (error, request, attempt) => {
+    const fields = { group: options.group, offsets: request.topics, attempt, error: describe(error) };
+    logger(attempt > 3 ? 'warn' : 'debug', 'offset commit failed; retrying', fields);
+  });
+  let stopping = false;
 
   const eachBatch = async ({ batch, resolveOffset, heartbeat, pause, commitOffsetsIfNecessary }: EachBatchPayload) => {
     const { topic, partition } = batch;
@@ -73,9 +81,10 @@ export async function startGroupConsumer(
       clearInterval(beat);
     }
     failures.delete(slot);
-    const next = (BigInt(batch.lastOffset()) + 1n).toString();
-    await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
     resolveOffset(batch.lastOffset());
+    committer.mark(commitOffsetsIfNecessary, topic, partition, (BigInt(batch.lastOffset()) + 1n).toString());
+    // A member that is leaving commits before the client leaves the group (it waits for this batch first).
+    if (stopping) await committer.flush().catch(() => {});
   };
 
   let joined = false;
@@ -84,8 +93,14 @@ export async function startGroupConsumer(
     settle = { resolve, reject };
   });
   const listeners = [
+    // Best effort before the client rejoins: a commit sent ahead of its JoinGroup still counts for the old generation.
+    consumer.on(consumer.events.REBALANCING, () => {
+      committer.flush().catch(() => {});
+    }),
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       joined = true;
+      // The client reads on from the committed offsets now; marks of the old generation are void.
+      committer.reset();
       logger('debug', 'consumer joined its group', { group: options.group, assignment: event.payload.memberAssignment });
     }),
     // kafkajs fixes the start offsets of every assigned partition before its first fetch after a join.
@@ -102,15 +117,23 @@ export async function startGroupConsumer(
     }),
   ];
 
-  let stopping: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopping ??= (async () => {
+    stopped ??= (async () => {
+      stopping = true;
       for (const timer of resumeTimers) clearTimeout(timer);
       resumeTimers.clear();
+      // Commit what was handled while the member still belongs to its group (a commit that reached the broker
+      // after the client's LeaveGroup would be refused); a batch still being handled commits itself in eachBatch,
+      // which the client waits for before it leaves.
+      await committer.flush().catch((error: unknown) => {
+        logger('warn', 'final offset commit failed; its records will be delivered again', { group: options.group, error: describe(error) });
+      });
       await consumer.disconnect();
+      committer.close();
       for (const remove of listeners) remove();
     })();
-    return stopping;
+    return stopped;
   };
 
   try {

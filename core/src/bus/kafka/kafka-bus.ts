@@ -8,6 +8,7 @@ import { kafkaLogCreator, kafkaLogLevel } from './kafka-log.js';
 import { resolveKafkaBusOptions, type KafkaBusOptions, type ResolvedKafkaBusOptions } from './options.js';
 import { ProduceBatcher } from './produce-batcher.js';
 import { toTopicMessages } from './records.js';
+import { applyRequestQueueFix } from './request-queue-fix.js';
 import { TopicAdmin } from './topic-admin.js';
 
 /**
@@ -28,6 +29,7 @@ export class KafkaBus implements Bus {
 
   constructor(options: KafkaBusOptions) {
     this.options = resolveKafkaBusOptions(options);
+    applyRequestQueueFix();
     this.kafka = new Kafka({
       clientId: this.options.clientId,
       brokers: this.options.brokers,
