@@ -3,6 +3,7 @@ import type { CallRow } from '../rows/call-row.js';
 import { CALL_COLUMNS, EVENT_COLUMNS, encodeCallRows, encodeEventRows } from '../rows/compact-rows.js';
 import type { EventRow } from '../rows/event-row.js';
 import { TextBuffer } from '../rows/text-buffer.js';
+import { lowerEngineThreads } from './engine-priority.js';
 
 /** Inserts rows of the two audit tables. */
 export interface RowWriter {
@@ -39,13 +40,21 @@ export function clientRowWriter(client: ClickHouseClient): RowWriter {
  * Rows as JSONCompactEachRow text through chDB's passthrough insert: each row is written once, as UTF-8, into a
  * buffer the writer reuses, and the engine reads it in place; the client path encodes, joins and concatenates the
  * text, and the engine then copies it. The caller must not start an insert before the previous one settled (the
- * store runs its writes one at a time), since the next one reuses the buffer the engine may still be reading.
+ * store runs its writes one at a time), since the next one reuses the buffer the engine may still be reading. The
+ * engine's threads run at the lowest priority (`lowerEngineThreads`).
  */
 export function chdbRowWriter(rawInsert: RawInsert): RowWriter {
   const eventText = new TextBuffer();
   const callText = new TextBuffer();
-  const insert = (table: string, columns: readonly string[], values: Buffer): Promise<unknown> =>
-    rawInsert({ table, columns, values, format: 'JSONCompactEachRow', settings: { ...CHDB_INSERT_SETTINGS } });
+  const insert = async (table: string, columns: readonly string[], values: Buffer): Promise<unknown> => {
+    // The engine starts threads as it needs them: keep every one of them behind the gateway's own work.
+    lowerEngineThreads();
+    try {
+      return await rawInsert({ table, columns, values, format: 'JSONCompactEachRow', settings: { ...CHDB_INSERT_SETTINGS } });
+    } finally {
+      lowerEngineThreads();
+    }
+  };
   return {
     insertEvents: async (rows) => void (await insert('sluice.events', EVENT_COLUMNS, encodeEventRows(rows, eventText))),
     insertCalls: async (rows) => void (await insert('sluice.calls', CALL_COLUMNS, encodeCallRows(rows, callText))),

@@ -1,11 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync, readdirSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newEvent } from '@sluice/core';
 import { toAuditBatch } from '../../src/rows/audit-batch.js';
 import { CALL_COLUMNS, EVENT_COLUMNS } from '../../src/rows/compact-rows.js';
 import type { AuditStore } from '../../src/store/audit-store.js';
 import { readWatermarks } from '../../src/store/dedup-state.js';
+import { ENGINE_NICE } from '../../src/store/engine-priority.js';
 import { openChdbClient } from '../../src/store/open-client.js';
 import { openAuditStore } from '../../src/store/open-audit-store.js';
 import { chdbAudit, configWith, envelope, erroredCall, jsonRows, oneOfEach, silent, tempDir, type TempDir } from '../support.js';
@@ -101,6 +104,20 @@ describe('audit store on chDB', () => {
     expect(await codeOf(store.query('DROP TABLE sluice.events'))).toBe('SLUICE_AUDIT_SQL_NOT_READ_ONLY');
     expect(await store.write(toAuditBatch(consumed(oneOfEach('s-1', 'r-1'))))).toMatchObject({ events: 7, calls: 1 });
     expect(await store.query('SELECT count() AS n FROM sluice.events')).toBe('{"n":7}\n');
+  });
+
+  it("runs the engine's threads at the lowest priority, Node's at theirs", async () => {
+    store = await openAuditStore(chdbAudit(dir.path), silent);
+    expect(await store.write(toAuditBatch(consumed(oneOfEach('s-1', 'r-1'))))).toMatchObject({ events: 7, calls: 1 });
+    const threads = readdirSync('/proc/self/task').map((tid) => ({
+      tid: Number(tid),
+      name: readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim(),
+    }));
+    const engine = threads.filter((t) => t.name !== 'node');
+    expect(engine.length).toBeGreaterThan(0);
+    for (const thread of engine) expect(getPriority(thread.tid), thread.name).toBe(ENGINE_NICE);
+    expect(getPriority(process.pid)).toBe(getPriority());
+    expect(getPriority(process.pid)).not.toBe(ENGINE_NICE);
   });
 
   it("reports SQL ClickHouse rejects with ClickHouse's message", async () => {
