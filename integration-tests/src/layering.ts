@@ -19,7 +19,7 @@ const ALLOWED_INTERNAL: Record<string, readonly string[]> = {
   'audit-sink': ['schemas', 'core'],
   cli: ['schemas', 'core', ...SERVICES],
   'integration-tests': ['schemas', 'core', 'cli', ...SERVICES],
-  // The audit-cost and kafka-hops micro-benchmarks drive the audit sink and the Kafka bus in-process; the rest of bench is black-box.
+  // The audit-cost, kafka-hops and bus-hop micro-benchmarks drive the audit sink and the buses in-process; the rest of bench is black-box.
   bench: ['schemas', 'core', 'audit-sink'],
 };
 
