@@ -41,7 +41,7 @@ export interface KafkaBusOptions {
   sessionTimeoutMs?: number;
   /** How often consumers heartbeat, which also bounds how fast they notice a rebalance (default 1 s). */
   heartbeatIntervalMs?: number;
-  /** Partitions of one consumer handled at the same time, each still in order (default 4). */
+  /** Partitions of one consumer handled at the same time, each still in order (default 16: a handler that waits, like the audit sink's for its write, holds only its own partition). */
   partitionsConsumedConcurrently?: number;
   /**
    * How long a consumer gathers handled offsets before it commits them (default 100 ms; 0 commits after every
@@ -72,7 +72,7 @@ export function resolveKafkaBusOptions(options: KafkaBusOptions): ResolvedKafkaB
     maxBatchBytes: options.maxBatchBytes ?? 900 * 1024,
     sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1_000,
-    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 16,
     commitIntervalMs: options.commitIntervalMs ?? 100,
   };
   if (!(resolved.commitIntervalMs >= 0)) throw new RangeError('kafka bus: commitIntervalMs must not be negative');
