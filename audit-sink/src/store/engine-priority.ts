@@ -9,7 +9,7 @@ export const ENGINE_NICE = 19;
  * pipeline, insert and merge pools), so that on a busy core a write or a background merge runs in the gaps between
  * the gateway's own work instead of stalling it: the engine does the same work, only later. Node's threads (the main
  * thread, V8's and libuv's workers, all named `node` on Linux) keep their priority. Threads the engine starts later
- * are caught on the next call; the audit sink calls it around every write. Linux only (per-thread nice values);
+ * are caught on the next call; the audit sink calls it after every insert. Linux only (per-thread nice values);
  * elsewhere, and where a thread cannot be changed, it does nothing. Returns how many threads it lowered.
  */
 export function lowerEngineThreads(): number {

@@ -47,11 +47,10 @@ export function chdbRowWriter(rawInsert: RawInsert): RowWriter {
   const eventText = new TextBuffer();
   const callText = new TextBuffer();
   const insert = async (table: string, columns: readonly string[], values: Buffer): Promise<unknown> => {
-    // The engine starts threads as it needs them: keep every one of them behind the gateway's own work.
-    lowerEngineThreads();
     try {
       return await rawInsert({ table, columns, values, format: 'JSONCompactEachRow', settings: { ...CHDB_INSERT_SETTINGS } });
     } finally {
+      // The engine starts threads as it needs them: after each insert, put any new one behind the gateway's work.
       lowerEngineThreads();
     }
   };

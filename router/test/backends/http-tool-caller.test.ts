@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { McpBackend } from '../../src/backends/mcp-backend.js';
 import { createStreamableHttpBackend } from '../../src/backends/streamable-http.js';
 import { RouterError } from '../../src/errors.js';
-import { until } from '../support/harness.js';
+import { rejection, until } from '../support/harness.js';
 import { createTestServer, silent, type HangingServerProbe } from '../support/servers.js';
 
 interface TestHttpServer {
@@ -79,15 +79,6 @@ async function connectedBackend(server: TestHttpServer, timeoutMs = 2_000): Prom
   backends.push(backend);
   await backend.connect();
   return backend;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (err: unknown) => err,
-  );
 }
 
 afterEach(async () => {

@@ -5,7 +5,7 @@ import type { BackendEvent } from '../../src/backends/backend.js';
 import { createInMemoryBackend } from '../../src/backends/in-memory.js';
 import type { McpBackend } from '../../src/backends/mcp-backend.js';
 import { RouterError } from '../../src/errors.js';
-import { until } from '../support/harness.js';
+import { rejection, until } from '../support/harness.js';
 import { createTestServer, silent, type HangingServerProbe } from '../support/servers.js';
 
 const open: McpBackend[] = [];
@@ -27,15 +27,6 @@ function events(of: McpBackend): BackendEvent[] {
   const seen: BackendEvent[] = [];
   of.onEvent((e) => seen.push(e));
   return seen;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (err: unknown) => err,
-  );
 }
 
 afterEach(async () => {

@@ -145,3 +145,13 @@ export async function until(check: () => boolean, timeoutMs = 10_000, what = 'a 
 export function toolCall(id: string | number, name: string, args?: Record<string, unknown>): Record<string, unknown> {
   return { jsonrpc: '2.0', id, method: 'tools/call', params: args === undefined ? { name } : { name, arguments: args } };
 }
+
+/** What `promise` rejects with; fails the test if it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (err: unknown) => err,
+  );
+}
