@@ -48,6 +48,7 @@ interface Group {
  */
 export class MemoryBus implements Bus {
   readonly kind = 'memory' as const;
+  readonly concurrentBatches = Number.POSITIVE_INFINITY;
   private readonly topics = new Map<string, Topic>();
   private readonly groups = new Map<string, Group>();
   private readonly appliedSequences = new Set<number>();

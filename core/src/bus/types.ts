@@ -44,7 +44,16 @@ export interface SubscribeOptions {
   partitions?: readonly number[];
   /** Where a group with no committed offset starts: the oldest record (default) or the end. */
   fromBeginning?: boolean;
+  /**
+   * The handler prefers few large batches to low latency (the audit sink, which writes rows in batches anyway): on
+   * Kafka a fetch waits up to {@link BULK_FETCH} for that many bytes, instead of answering with the first record,
+   * which spares the broker and the client a fetch per record or two. No effect in memory.
+   */
+  bulk?: boolean;
 }
+
+/** What a `bulk` subscription's fetches wait for on Kafka: this many bytes, or this long. */
+export const BULK_FETCH = { minBytes: 1024 * 1024, maxWaitMs: 500 } as const;
 
 /** A running consumer. */
 export interface Subscription {
@@ -58,6 +67,12 @@ export interface Subscription {
  */
 export interface Bus {
   readonly kind: 'memory' | 'kafka';
+  /**
+   * How many partitions' batches one subscription may be handling at once (Kafka: the consumer's
+   * `partitionsConsumedConcurrently`; in memory, every partition). A handler that waits for the others to join it
+   * (the audit sink's shared writes) gains nothing by waiting for more than this many: no other can come.
+   */
+  readonly concurrentBatches: number;
   createTopics(specs: readonly TopicSpec[]): Promise<void>;
   /** Appends records; resolves once every one is durably stored (acks=all on Kafka). */
   produce(records: readonly ProduceRecord[]): Promise<void>;

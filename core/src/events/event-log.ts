@@ -24,6 +24,8 @@ export interface EventSubscribeOptions {
   topics: readonly TopicName[];
   partitions?: readonly number[];
   fromBeginning?: boolean;
+  /** See `SubscribeOptions.bulk`. */
+  bulk?: boolean;
 }
 
 /**
@@ -86,6 +88,7 @@ export class EventLog {
     const subscribe: Parameters<Bus['subscribe']>[0] = { group: options.group, topics: [...byTopic.keys()] };
     if (options.partitions) subscribe.partitions = options.partitions;
     if (options.fromBeginning !== undefined) subscribe.fromBeginning = options.fromBeginning;
+    if (options.bulk) subscribe.bulk = true;
     return this.bus.subscribe(subscribe, async (records) => {
       const events: ConsumedEvent[] = [];
       const poison: BusRecord[] = [];

@@ -68,6 +68,22 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
       expect(new Set(got.map((r) => r.partition)).size).toBeGreaterThan(1);
     });
 
+    it('delivers every record, in order per key, to a bulk subscription, also when fewer than a fetch\'s bytes arrive', async () => {
+      const t = await topic(4);
+      const got: BusRecord[] = [];
+      const sub = await h.bus.subscribe({ group: `g-${t}`, topics: [t], bulk: true }, async (batch) => {
+        got.push(...batch);
+      });
+      subs.push(sub);
+      for (let i = 0; i < 20; i++) await h.bus.produce([{ topic: t, key: `k${i % 3}`, value: Buffer.from(`k${i % 3}:${i}`) }]);
+      await waitFor(() => got.length >= 20, h.patienceMs, '20 records');
+      for (const k of ['k0', 'k1', 'k2']) {
+        const seq = got.filter((r) => r.key === k).map((r) => Number(text(r).split(':')[1]));
+        expect(seq).toEqual(Array.from({ length: 20 }, (_, i) => i).filter((i) => `k${i % 3}` === k));
+      }
+      expect(got).toHaveLength(20);
+    });
+
     it('round-trips headers and honours an explicit partition', async () => {
       const t = await topic(4);
       await h.bus.produce([

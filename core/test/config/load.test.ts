@@ -28,7 +28,7 @@ describe('configuration', () => {
     expect(parseConfig('admin: { port: 9 }', 'a.yaml').admin).toEqual({ host: '127.0.0.1', port: 9 });
     expect(config.admin).toEqual({ host: '127.0.0.1', port: 8081 });
     expect(config.bus).toEqual({ kind: 'memory' });
-    expect(config.audit).toMatchObject({ kind: 'chdb', path: '/etc/sluice/data/audit', batchMaxRows: 5000 });
+    expect(config.audit).toMatchObject({ kind: 'chdb', path: '/etc/sluice/data/audit', batchMaxRows: 10000, batchMaxMs: 1000 });
     expect(config.policy).toEqual({ bundle: null, enabled: true });
     expect(config.ingress.maxBodyBytes).toBe(4 * 1024 * 1024);
     expect(config.ingress.nodeId).toMatch(/^[A-Za-z0-9._-]+$/);

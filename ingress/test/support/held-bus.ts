@@ -4,6 +4,7 @@ import { MemoryBus, type BatchHandler, type Bus, type ProduceRecord, type Subscr
 export class HeldBus implements Bus {
   readonly kind = 'memory' as const;
   readonly inner = new MemoryBus();
+  readonly concurrentBatches = this.inner.concurrentBatches;
   private held: { topic: string; release: () => void; gate: Promise<void> } | null = null;
   private failing: string | null = null;
   /** Appends that are waiting at the gate. */

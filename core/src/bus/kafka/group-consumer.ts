@@ -1,5 +1,5 @@
 import type { EachBatchPayload, Kafka } from 'kafkajs';
-import type { BatchHandler, SubscribeOptions, Subscription } from '../types.js';
+import { BULK_FETCH, type BatchHandler, type SubscribeOptions, type Subscription } from '../types.js';
 import { PartitionAssigners } from './client.js';
 import { toBusError } from './kafka-errors.js';
 import { OffsetCommitter } from './offset-committer.js';
@@ -36,7 +36,7 @@ export async function startGroupConsumer(
   const consumer = kafka.consumer({
     groupId: options.group,
     partitionAssigners: options.partitions ? [staticPartitionAssigner(options.partitions)] : [PartitionAssigners.roundRobin],
-    maxWaitTimeInMs: settings.maxWaitMs,
+    ...(options.bulk ? { minBytes: BULK_FETCH.minBytes, maxWaitTimeInMs: Math.max(settings.maxWaitMs, BULK_FETCH.maxWaitMs) } : { maxWaitTimeInMs: settings.maxWaitMs }),
     sessionTimeout: settings.sessionTimeoutMs,
     heartbeatInterval: settings.heartbeatIntervalMs,
     allowAutoTopicCreation: false,

@@ -27,6 +27,10 @@ export class KafkaBus implements Bus {
   private readonly subscriptions = new Set<Subscription>();
   private closed = false;
 
+  get concurrentBatches(): number {
+    return this.options.partitionsConsumedConcurrently;
+  }
+
   constructor(options: KafkaBusOptions) {
     this.options = resolveKafkaBusOptions(options);
     applyRequestQueueFix();
