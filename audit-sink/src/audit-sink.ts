@@ -41,6 +41,7 @@ export async function runAuditSink(ctx: ServiceContext, store: AuditStore): Prom
   const writer = new BatchWriter({
     maxRows: audit.batchMaxRows,
     maxMs: audit.batchMaxMs,
+    maxWaiters: ctx.events.bus.concurrentBatches,
     write: async (batch: AuditBatch) => {
       try {
         const stored = await store.write(batch);
@@ -54,9 +55,11 @@ export async function runAuditSink(ctx: ServiceContext, store: AuditStore): Prom
 
   let subscription: Subscription;
   try {
-    subscription = await ctx.events.subscribe({ group: AUDIT_SINK_GROUP, topics: AUDITED_TOPICS }, (consumed) =>
-      writer.add(toAuditBatch(consumed)),
-    );
+    subscription = await ctx.events.subscribe({ group: AUDIT_SINK_GROUP, topics: AUDITED_TOPICS, bulk: true }, (consumed) => {
+      const batch = toAuditBatch(consumed);
+      store.prepare(batch);
+      return writer.add(batch);
+    });
   } catch (err) {
     writer.close();
     await store.close();

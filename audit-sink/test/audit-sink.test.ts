@@ -148,6 +148,7 @@ describe('audit sink on chDB and the memory bus', () => {
       kind: real.kind,
       query: (sql) => real.query(sql),
       close: () => real.close(),
+      prepare: (batch) => real.prepare(batch),
       write: async (batch) => {
         const stored = await real.write(batch);
         if (lost++ < 3) throw new Error('connection reset after the insert');

@@ -1,3 +1,4 @@
+import type { AuditBatch } from './audit-batch.js';
 import type { CallRow } from './call-row.js';
 import type { EventRow } from './event-row.js';
 import { TextBuffer } from './text-buffer.js';
@@ -45,65 +46,84 @@ export const CALL_COLUMNS = [
   'response_bytes',
 ] as const satisfies ReadonlyArray<keyof CallRow>;
 
+/** Where a row keeps its line of text once made: a symbol, so the client's JSONEachRow encoding never sees it. */
+const LINE = Symbol('JSONCompactEachRow line');
+type Lined = { [LINE]?: string };
+
 /**
- * Event rows as JSONCompactEachRow text, one JSON array per line in {@link EVENT_COLUMNS} order, written into `into`
- * (the result is a view of it, valid until its next use). Without the column names on every row the text is
- * shorter, and ClickHouse parses it faster than JSONEachRow (about 8 against 10–13 µs per row of a 1 KB call).
+ * The row's JSONCompactEachRow line (without the newline): a JSON array of its values in {@link EVENT_COLUMNS}
+ * order, made once and kept on the row. Without the column names on every row the text is shorter, and ClickHouse
+ * parses it faster than JSONEachRow (about 8 against 10–13 µs per row of a 1 KB call).
+ */
+export function eventRowLine(r: EventRow): string {
+  return ((r as Lined)[LINE] ??= JSON.stringify([
+    r.event_id,
+    r.type,
+    r.schema_version,
+    r.time,
+    r.tenant,
+    r.principal_user,
+    r.agent,
+    r.roles,
+    r.session_id,
+    r.request_id,
+    r.ingress_node,
+    r.traceparent,
+    r.topic,
+    r.partition,
+    r.offset,
+    r.payload,
+    r.message,
+  ]));
+}
+
+/** The row's JSONCompactEachRow line in {@link CALL_COLUMNS} order, made once and kept on the row. */
+export function callRowLine(r: CallRow): string {
+  return ((r as Lined)[LINE] ??= JSON.stringify([
+    r.request_id,
+    r.event_id,
+    r.jsonrpc_id,
+    r.session_id,
+    r.tenant,
+    r.principal_user,
+    r.agent,
+    r.server,
+    r.tool,
+    r.method,
+    r.started_at,
+    r.finished_at,
+    r.latency_ms,
+    r.outcome,
+    r.error_code,
+    r.policy_revision,
+    r.request_bytes,
+    r.response_bytes,
+  ]));
+}
+
+/**
+ * Makes the lines of a batch's rows now. The sink calls it as each handler's rows arrive, so that the write, which
+ * takes a second of rows at once, only copies them: stringifying them all there blocked the event loop for about
+ * 7 µs a row (17 ms a second at 500 calls/s) in one go.
+ */
+export function prepareLines(batch: AuditBatch): void {
+  for (const r of batch.events) eventRowLine(r);
+  for (const r of batch.calls) callRowLine(r);
+}
+
+/**
+ * Event rows as JSONCompactEachRow text, one line per row ({@link eventRowLine}), written into `into` (the result is
+ * a view of it, valid until its next use).
  */
 export function encodeEventRows(rows: readonly EventRow[], into: TextBuffer = new TextBuffer()): Buffer {
   into.reset();
-  for (const r of rows) {
-    into.line(
-      JSON.stringify([
-        r.event_id,
-        r.type,
-        r.schema_version,
-        r.time,
-        r.tenant,
-        r.principal_user,
-        r.agent,
-        r.roles,
-        r.session_id,
-        r.request_id,
-        r.ingress_node,
-        r.traceparent,
-        r.topic,
-        r.partition,
-        r.offset,
-        r.payload,
-        r.message,
-      ]),
-    );
-  }
+  for (const r of rows) into.line(eventRowLine(r));
   return into.view();
 }
 
-/** Call rows as JSONCompactEachRow text, one JSON array per line in {@link CALL_COLUMNS} order, as above. */
+/** Call rows as JSONCompactEachRow text, one line per row ({@link callRowLine}), as above. */
 export function encodeCallRows(rows: readonly CallRow[], into: TextBuffer = new TextBuffer()): Buffer {
   into.reset();
-  for (const r of rows) {
-    into.line(
-      JSON.stringify([
-        r.request_id,
-        r.event_id,
-        r.jsonrpc_id,
-        r.session_id,
-        r.tenant,
-        r.principal_user,
-        r.agent,
-        r.server,
-        r.tool,
-        r.method,
-        r.started_at,
-        r.finished_at,
-        r.latency_ms,
-        r.outcome,
-        r.error_code,
-        r.policy_revision,
-        r.request_bytes,
-        r.response_bytes,
-      ]),
-    );
-  }
+  for (const r of rows) into.line(callRowLine(r));
   return into.view();
 }

@@ -7,6 +7,11 @@ export interface BatchWriterOptions {
   maxRows: number;
   /** Write rows that waited this long, however few. */
   maxMs: number;
+  /**
+   * Write as soon as this many `add` calls wait (default: no limit). When every handler the bus runs at once is
+   * waiting here, no more rows can come before the write: waiting out `maxMs` would only hold the consumer up.
+   */
+  maxWaiters?: number;
   write(batch: AuditBatch): Promise<unknown>;
 }
 
@@ -42,7 +47,7 @@ export class BatchWriter {
     const done = new Promise<void>((resolve, reject) => this.pending.waiters.push({ resolve, reject }));
     append(this.pending.batch.events, batch.events);
     append(this.pending.batch.calls, batch.calls);
-    if (this.draining || rowCount(this.pending.batch) >= this.options.maxRows) this.writeNow();
+    if (this.draining || this.full()) this.writeNow();
     else this.timer ??= setTimeout(() => this.writeNow(), this.options.maxMs);
     return done;
   }
@@ -85,7 +90,12 @@ export class BatchWriter {
       } catch (err) {
         for (const waiter of waiters) waiter.reject(err);
       }
-    } while (this.again || (this.pending.waiters.length > 0 && (this.draining || rowCount(this.pending.batch) >= this.options.maxRows)));
+    } while (this.again || (this.pending.waiters.length > 0 && (this.draining || this.full())));
+  }
+
+  /** Whether what waits should be written without waiting for the timer. */
+  private full(): boolean {
+    return rowCount(this.pending.batch) >= this.options.maxRows || this.pending.waiters.length >= (this.options.maxWaiters ?? Infinity);
   }
 }
 

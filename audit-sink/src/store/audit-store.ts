@@ -17,6 +17,11 @@ export interface AuditStore {
    */
   write(batch: AuditBatch): Promise<WriteResult>;
   /**
+   * Does now the per-row work a later `write` of these rows would do (on chDB, their text), so that work is spread
+   * over the rows' arrival instead of done at once in the write. Optional for correctness: `write` does what was not.
+   */
+  prepare(batch: AuditBatch): void;
+  /**
    * Runs exactly one read-only statement and answers its rows as JSONEachRow text (one JSON object per line).
    * Rejects other SQL with `SLUICE_AUDIT_SQL_NOT_READ_ONLY`, and SQL ClickHouse refuses with
    * `SLUICE_AUDIT_SQL_INVALID` carrying ClickHouse's message.

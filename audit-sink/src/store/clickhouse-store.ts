@@ -51,6 +51,10 @@ export class ClickHouseAuditStore implements AuditStore {
     );
   }
 
+  prepare(batch: AuditBatch): void {
+    this.writer.prepare(batch);
+  }
+
   query(sql: string): Promise<string> {
     return this.track(async () => {
       const statement = readOnlyStatement(sql);

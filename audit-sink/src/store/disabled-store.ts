@@ -5,5 +5,5 @@ import type { AuditStore } from './audit-store.js';
 export function disabledAuditStore(): AuditStore {
   const off = (): Promise<never> =>
     Promise.reject(new AuditError('SLUICE_AUDIT_DISABLED', 'the audit store is off (audit.kind: off): nothing is recorded'));
-  return { kind: 'off', write: off, query: off, close: async () => {} };
+  return { kind: 'off', write: off, prepare: () => {}, query: off, close: async () => {} };
 }

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { CallRow } from '../rows/call-row.js';
-import { CALL_COLUMNS, EVENT_COLUMNS, encodeCallRows, encodeEventRows } from '../rows/compact-rows.js';
+import type { AuditBatch } from '../rows/audit-batch.js';
+import { CALL_COLUMNS, EVENT_COLUMNS, encodeCallRows, encodeEventRows, prepareLines } from '../rows/compact-rows.js';
 import type { EventRow } from '../rows/event-row.js';
 import { TextBuffer } from '../rows/text-buffer.js';
 import { lowerEngineThreads } from './engine-priority.js';
@@ -9,6 +10,8 @@ import { lowerEngineThreads } from './engine-priority.js';
 export interface RowWriter {
   insertEvents(rows: readonly EventRow[]): Promise<void>;
   insertCalls(rows: readonly CallRow[]): Promise<void>;
+  /** Readies rows for a later insert (see `AuditStore.prepare`). */
+  prepare(batch: AuditBatch): void;
 }
 
 /** chDB's passthrough insert: the text is handed to the engine as bytes, without the client's copies. */
@@ -33,6 +36,8 @@ export function clientRowWriter(client: ClickHouseClient): RowWriter {
   return {
     insertEvents: async (rows) => void (await client.insert({ table: 'sluice.events', values: rows as EventRow[], format: 'JSONEachRow' })),
     insertCalls: async (rows) => void (await client.insert({ table: 'sluice.calls', values: rows as CallRow[], format: 'JSONEachRow' })),
+    // The client encodes the rows itself, in the insert.
+    prepare: () => {},
   };
 }
 
@@ -57,5 +62,6 @@ export function chdbRowWriter(rawInsert: RawInsert): RowWriter {
   return {
     insertEvents: async (rows) => void (await insert('sluice.events', EVENT_COLUMNS, encodeEventRows(rows, eventText))),
     insertCalls: async (rows) => void (await insert('sluice.calls', CALL_COLUMNS, encodeCallRows(rows, callText))),
+    prepare: prepareLines,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toAuditBatch } from '../../src/rows/audit-batch.js';
-import { CALL_COLUMNS, EVENT_COLUMNS, encodeCallRows, encodeEventRows } from '../../src/rows/compact-rows.js';
+import { CALL_COLUMNS, EVENT_COLUMNS, encodeCallRows, encodeEventRows, prepareLines } from '../../src/rows/compact-rows.js';
 import { oneOfEach } from '../support.js';
 
 const batch = toAuditBatch(
@@ -24,5 +24,24 @@ describe('JSONCompactEachRow encoding', () => {
     batch.events.forEach((row, i) => expect(JSON.parse(events[i]!)).toEqual(EVENT_COLUMNS.map((c) => row[c])));
     const calls = lines(encodeCallRows(batch.calls));
     expect(JSON.parse(calls[0]!)).toEqual(CALL_COLUMNS.map((c) => batch.calls[0]![c]));
+  });
+
+  it('writes the lines made when the rows were prepared, and keeps them out of the rows\' JSON', () => {
+    const rows = toAuditBatch(
+      oneOfEach('s-2', 'r-2').map((event, i) => ({
+        event,
+        record: { topic: 'sluice.requests', partition: 2, offset: String(i), key: null, value: Buffer.alloc(0), headers: {}, timestamp: 0 },
+      })),
+    );
+    const fresh = encodeEventRows(rows.events).toString('utf8');
+    prepareLines(rows);
+    // A line is made once: changing a prepared row no longer changes what is written.
+    const first = rows.events[0]!;
+    const tenant = first.tenant;
+    first.tenant = 'changed after prepare';
+    expect(encodeEventRows(rows.events).toString('utf8')).toBe(fresh);
+    expect(Object.keys(JSON.parse(JSON.stringify(first))).sort()).toEqual([...EVENT_COLUMNS].sort());
+    first.tenant = tenant;
+    expect(JSON.parse(encodeCallRows(rows.calls).toString('utf8').split('\n')[0]!)).toEqual(CALL_COLUMNS.map((c) => rows.calls[0]![c]));
   });
 });

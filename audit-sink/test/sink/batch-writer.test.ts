@@ -44,6 +44,27 @@ describe('BatchWriter', () => {
     await expect(Promise.all([a, b])).resolves.toEqual([undefined, undefined]);
   });
 
+  it('writes as soon as maxWaiters handlers wait, since no other can add rows before the write', async () => {
+    const io = manualWrites();
+    const writer = new BatchWriter({ maxRows: 100, maxMs: 60_000, maxWaiters: 3, write: io.write });
+    const a = writer.add(rows('a1'));
+    const b = writer.add(rows('b1', 'b2'));
+    expect(io.writes).toHaveLength(0);
+    const c = writer.add(rows('c1'));
+    expect(io.writes.map(ids)).toEqual([['a1', 'b1', 'b2', 'c1']]);
+    // Handlers released by the write come back with more rows: they wait for the next three, or the timer.
+    const d = writer.add(rows('d1'));
+    const e = writer.add(rows('e1'));
+    io.finish(0);
+    await Promise.all([a, b, c]);
+    await new Promise((r) => setImmediate(r));
+    expect(io.writes).toHaveLength(1);
+    const f = writer.add(rows('f1'));
+    expect(io.writes.map(ids)[1]).toEqual(['d1', 'e1', 'f1']);
+    io.finish(1);
+    await expect(Promise.all([d, e, f])).resolves.toEqual([undefined, undefined, undefined]);
+  });
+
   it('writes as soon as maxRows rows wait, and queues the next rows behind the write in flight', async () => {
     const io = manualWrites();
     const writer = new BatchWriter({ maxRows: 3, maxMs: 60_000, write: io.write });

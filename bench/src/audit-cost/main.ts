@@ -25,7 +25,7 @@ const { values } = parseArgs({
   options: {
     rate: { type: 'string', default: '2500' },
     'duration-s': { type: 'string', default: '5' },
-    'batch-max-rows': { type: 'string', default: '5000' },
+    'batch-max-rows': { type: 'string', default: '10000' },
     'batch-max-ms': { type: 'string', default: '1000' },
     sizes: { type: 'string', default: '50,500,5000' },
     'events-per-size': { type: 'string', default: '10000' },

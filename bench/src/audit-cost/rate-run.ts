@@ -71,7 +71,12 @@ export async function rateRun(options: RateRunOptions): Promise<RateRunResult> {
     await sleep(1_000);
     const idle = cpuSince(idleFrom);
 
-    const run = await feed(plan, writer, (group) => toAuditBatch(group));
+    // As the sink's handler does: rows readied for the store as they arrive, written together later.
+    const run = await feed(plan, writer, (group) => {
+      const batch = toAuditBatch(group);
+      scratch.store.prepare(batch);
+      return batch;
+    });
     const settleFrom = cpuMark();
     await sleep(1_000);
     const settle = cpuSince(settleFrom);
