@@ -88,4 +88,16 @@ describe('summary and floors', () => {
     expect(byName['S4 gateway CPU per call (four roles, broker apart)']).toMatchObject({ status: 'pass', note: 'case closed' });
     expect(byName['S4 gateway CPU per call (four roles, broker apart)']!.measured).toMatch(/^1\.50×/);
   });
+
+  it('reads CPU per call from the throughput case when a target failed more than 1% of the latency case\'s calls', () => {
+    const overloaded = run('S4', 'open', 1, 300, 9_000_000, 900);
+    overloaded.result = { ...overloaded.result!, errors: 2000, attempted: overloaded.result!.ok + 2000 };
+    const floors = checkFloors(summarize([...runs, overloaded, run('S4', 'closed', 1, 1000, 9000, 300)], CASES), CASES);
+    const cpu = floors.find((f) => f.name === 'S4 gateway CPU per call (four roles, broker apart)')!;
+    expect(cpu).toMatchObject({ status: 'pass', note: 'case closed' });
+    expect(cpu.measured).toMatch(/^1\.50×/);
+    // With both clean in the latency case, that case is used.
+    const clean = checkFloors(summarize([...runs, run('S4', 'open', 1, 500, 9000, 300), run('S4', 'closed', 1, 1000, 9000, 300)], CASES), CASES);
+    expect(clean.find((f) => f.name === 'S4 gateway CPU per call (four roles, broker apart)')).toMatchObject({ note: 'case open' });
+  });
 });
