@@ -37,11 +37,13 @@ describe('JSONCompactEachRow encoding', () => {
     prepareLines(rows);
     // A line is made once: changing a prepared row no longer changes what is written.
     const first = rows.events[0]!;
-    const tenant = first.tenant;
     first.tenant = 'changed after prepare';
     expect(encodeEventRows(rows.events).toString('utf8')).toBe(fresh);
     expect(Object.keys(JSON.parse(JSON.stringify(first))).sort()).toEqual([...EVENT_COLUMNS].sort());
-    first.tenant = tenant;
+    // The texts now live in the line only, off the heap: a waiting row no longer holds them.
+    expect(rows.events.some((r) => r.message.length > 0)).toBe(false);
+    expect(rows.events.every((r) => r.payload === '')).toBe(true);
+    expect(fresh).toContain(JSON.stringify(batch.events.find((r) => r.message !== '')!.message));
     expect(JSON.parse(encodeCallRows(rows.calls).toString('utf8').split('\n')[0]!)).toEqual(CALL_COLUMNS.map((c) => rows.calls[0]![c]));
   });
 });
