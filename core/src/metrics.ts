@@ -1,14 +1,15 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { TalliedCounter } from './tallied-counter.js';
 
 export { Registry } from 'prom-client';
 
 /** The metrics every role records, on one registry per process. */
 export interface Metrics {
   registry: Registry;
-  eventsProduced: Counter<'topic'>;
-  eventsConsumed: Counter<'topic' | 'group'>;
+  eventsProduced: TalliedCounter<'topic'>;
+  eventsConsumed: TalliedCounter<'topic' | 'group'>;
   deadLettered: Counter<'topic'>;
-  requests: Counter<'method' | 'outcome'>;
+  requests: TalliedCounter<'method' | 'outcome'>;
   requestSeconds: Histogram<'method'>;
 }
 
@@ -18,10 +19,10 @@ export function createMetrics(): Metrics {
   collectDefaultMetrics({ register: registry, prefix: 'sluice_' });
   return {
     registry,
-    eventsProduced: new Counter({ name: 'sluice_events_produced_total', help: 'Events appended to the bus', labelNames: ['topic'], registers: [registry] }),
-    eventsConsumed: new Counter({ name: 'sluice_events_consumed_total', help: 'Events handled from the bus', labelNames: ['topic', 'group'], registers: [registry] }),
+    eventsProduced: new TalliedCounter({ name: 'sluice_events_produced_total', help: 'Events appended to the bus', labelNames: ['topic'], registers: [registry] }),
+    eventsConsumed: new TalliedCounter({ name: 'sluice_events_consumed_total', help: 'Events handled from the bus', labelNames: ['topic', 'group'], registers: [registry] }),
     deadLettered: new Counter({ name: 'sluice_dead_lettered_total', help: 'Undecodable records moved to the dead-letter topic', labelNames: ['topic'], registers: [registry] }),
-    requests: new Counter({ name: 'sluice_requests_total', help: 'Client requests answered, by outcome', labelNames: ['method', 'outcome'], registers: [registry] }),
+    requests: new TalliedCounter({ name: 'sluice_requests_total', help: 'Client requests answered, by outcome', labelNames: ['method', 'outcome'], registers: [registry] }),
     requestSeconds: new Histogram({
       name: 'sluice_request_seconds',
       help: 'Time from a client request to its answer at the ingress',

@@ -1,17 +1,8 @@
-import { randomFillSync } from 'node:crypto';
-
-/** Random bytes drawn in blocks: one system call per 256 span ids rather than one per id. */
-const pool = Buffer.alloc(4096);
-let poolOffset = pool.length;
+import { randomPool, takeRandom } from './random-pool.js';
 
 function randomHex(bytes: number): string {
-  if (poolOffset + bytes > pool.length) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  const hex = pool.toString('hex', poolOffset, poolOffset + bytes);
-  poolOffset += bytes;
-  return hex;
+  const start = takeRandom(bytes);
+  return randomPool.toString('hex', start, start + bytes);
 }
 
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;

@@ -1,4 +1,4 @@
-import { partitionForKey, type RunningService, type ServiceContext } from '@sluice/core';
+import { partitionForKey, TimeoutQueue, type RunningService, type ServiceContext } from '@sluice/core';
 import { IngressError } from './errors.js';
 import { PendingRequests } from './replies/pending-requests.js';
 import { createReplyHandler } from './replies/reply-router.js';
@@ -50,6 +50,7 @@ export async function startIngress(ctx: ServiceContext, options: IngressOptions 
     replySlot,
     sessions: new SessionStore(),
     pending: new PendingRequests(),
+    requestTimeouts: new TimeoutQueue(config.ingress.requestTimeoutMs),
     streamOptions: { keepAliveMs: options.keepAliveMs ?? 15_000, maxQueuedBytes: options.maxStreamQueueBytes ?? 1024 * 1024 },
     stopping: false,
   };

@@ -1,5 +1,5 @@
 import type { AvroSchema } from './avro/avro-schema.js';
-import { decodeAvro, encodeAvro } from './avro/binary.js';
+import { checkAvro, decodeAvro, writeAvro } from './avro/binary.js';
 import { fingerprintHex } from './avro/crc64.js';
 import { AVRO_SCHEMAS, currentSchema, readPlan } from './avro/registry.js';
 import { SchemaError } from './errors.js';
@@ -33,9 +33,23 @@ export function writerFingerprint(type: EventType): string {
  * does not fit the schema.
  */
 export function encodeEvent(event: SluiceEvent): Buffer {
+  checkEvent(event);
+  return encodeCheckedEvent(event);
+}
+
+/**
+ * Throws what {@link encodeEvent} throws for an event that does not fit its schema, without encoding it: for a
+ * producer that checks every event at once but may never need the bytes (see {@link encodeCheckedEvent}).
+ */
+export function checkEvent(event: SluiceEvent): void {
   const schema = writerSchema(event.type);
-  const value = { ...event, schemaVersion: schema.version, message: toBuffer(event.message) };
-  const out = encodeAvro(schema, value, HEADER_BYTES);
+  checkAvro(schema, writable(event, schema));
+}
+
+/** {@link encodeEvent} of an event {@link checkEvent} accepted (and that has not changed since), without checking it again. */
+export function encodeCheckedEvent(event: SluiceEvent): Buffer {
+  const schema = writerSchema(event.type);
+  const out = writeAvro(schema, writable(event, schema), HEADER_BYTES);
   (headers.get(schema.eventType) as Buffer).copy(out, 0);
   return out;
 }
@@ -77,6 +91,13 @@ function writerSchema(type: EventType): AvroSchema {
   const schema = currentSchema(type);
   if (!schema) throw new SchemaError('SLUICE_SCHEMA_ENCODE_INVALID', `unknown event type ${String(type)}`);
   return schema;
+}
+
+/** The event as written: the schema's version, `message` as a Buffer (a copy of the envelope only when needed). */
+function writable(event: SluiceEvent, schema: AvroSchema): SluiceEvent {
+  const message = event.message;
+  if (event.schemaVersion === schema.version && (message === null || Buffer.isBuffer(message))) return event;
+  return { ...event, schemaVersion: schema.version, message: toBuffer(message) } as SluiceEvent;
 }
 
 function header(schema: AvroSchema): Buffer {

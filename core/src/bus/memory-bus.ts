@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CORE_ERRORS, SluiceError } from '../errors.js';
+import { MemoryRecord } from './memory-record.js';
 import { partitionForKey } from './partitioner.js';
 import type { BatchHandler, Bus, BusRecord, ProduceRecord, SubscribeOptions, Subscription, TopicSpec } from './types.js';
 
@@ -11,6 +12,12 @@ const RETRY_AFTER_FAILURE_MS = 50;
  * collection, which would copy them.
  */
 const TRIM_MIN = 32;
+/**
+ * What a partition of a topic no group has subscribed to keeps: its newest records, for a group that subscribes
+ * later from the beginning (in one process, roles subscribe at start). Without a bound, a topic nobody reads
+ * (`dispatches` and `sessions` with audit off) would hold every record for as long as the process runs.
+ */
+export const UNREAD_KEPT = 1024;
 
 interface Partition {
   /** Records from offset `base` on; older ones were committed by every group and dropped. */
@@ -45,6 +52,7 @@ interface Group {
  * The in-memory bus: Kafka's semantics in one process. Keys choose partitions with Kafka's own partitioner,
  * order holds per partition, members of a group split the partitions, offsets are committed after the handler
  * resolves, and appends are idempotent per producer sequence so a retried append stores its records once.
+ * Records keep their attachment, and a value given as a function is made only if a reader asks for it.
  */
 export class MemoryBus implements Bus {
   readonly kind = 'memory' as const;
@@ -134,16 +142,9 @@ export class MemoryBus implements Bus {
       const index = record.partition ?? (record.key === null ? 0 : partitionForKey(record.key, topic.partitions.length));
       const partition = topic.partitions[index];
       if (!partition) throw new Error(`topic ${record.topic} has no partition ${index}`);
-      partition.records.push({
-        topic: record.topic,
-        partition: index,
-        offset: String(partition.base + partition.records.length),
-        key: record.key,
-        value: record.value,
-        headers: { ...record.headers },
-        timestamp: Date.now(),
-      });
+      partition.records.push(new MemoryRecord(record, index, String(partition.base + partition.records.length), Date.now()));
       touched.add(partition);
+      if (topic.groups.size === 0) keepNewest(partition);
     }
     for (const partition of touched) {
       const waiters = partition.waiters.splice(0);
@@ -249,6 +250,14 @@ export class MemoryBus implements Bus {
 
 function busError(code: 'SLUICE_BUS_UNKNOWN_TOPIC' | 'SLUICE_BUS_CLOSED', message: string): SluiceError {
   return new SluiceError(code, message, { retriable: CORE_ERRORS[code].retriable });
+}
+
+/** Drops the oldest records of an unread partition once it holds twice {@link UNREAD_KEPT} (O(1) per record). */
+function keepNewest(partition: Partition): void {
+  const drop = partition.records.length - UNREAD_KEPT;
+  if (drop < UNREAD_KEPT) return;
+  partition.records.splice(0, drop);
+  partition.base += drop;
 }
 
 /** Drops the records of a partition that every group subscribed to its topic has committed. */

@@ -9,15 +9,35 @@ export interface BusRecord {
   headers: Record<string, string>;
   /** Epoch milliseconds the record was appended. */
   timestamp: number;
+  /** What the producer attached ({@link ProduceRecord.attachment}), when the record never left this process. */
+  attachment?: unknown;
 }
 
 /** A record to append. Without `partition`, the key chooses it (records with one key keep their order). */
 export interface ProduceRecord {
   topic: string;
   key: string | null;
-  value: Buffer;
+  /**
+   * The bytes, or a function that makes them: a bus that keeps records in this process calls it once, when a
+   * reader first asks for the value (if one ever does); a bus that sends records elsewhere calls it at once.
+   */
+  value: Buffer | (() => Buffer);
   headers?: Record<string, string>;
   partition?: number;
+  /**
+   * An object handed as is to readers in this process ({@link BusRecord.attachment}) by a bus that keeps records
+   * here, so they need not decode the value; a bus that sends records elsewhere drops it.
+   */
+  attachment?: unknown;
+}
+
+/** A record to append whose value is bytes. */
+export type EncodedRecord = Omit<ProduceRecord, 'value'> & { value: Buffer };
+
+/** The record with its value as bytes: itself, or a copy with the value function called. */
+export function encodedRecord(record: ProduceRecord): EncodedRecord {
+  const { value } = record;
+  return typeof value === 'function' ? { ...record, value: value() } : (record as EncodedRecord);
 }
 
 /** A topic to create if it does not exist. */

@@ -1,8 +1,9 @@
 import {
   CURRENT_SCHEMA_VERSION,
   TOPICS,
+  checkEvent,
   decodeEvent,
-  encodeEvent,
+  encodeCheckedEvent,
   topicDeclaration,
   topicName,
   type SluiceEvent,
@@ -32,14 +33,14 @@ export interface EventSubscribeOptions {
  * Typed events over a bus: topic names from the catalog under a prefix, keys by the catalog's rule, Avro
  * encoding, and dead-lettering of records no reader can decode.
  *
- * Every event is encoded (so a value that does not fit its schema fails the same way on every bus), but a record
- * this log appended and a consumer of the same log reads back (the in-memory bus hands over the very buffer) is
- * not decoded again: the consumer gets the published event, normalized to what decoding would give and frozen,
- * shared by every group that reads it. Records from elsewhere (Kafka) are decoded.
+ * Every event is checked against its schema when published (so a value that does not fit fails the same way on
+ * every bus), but encoded only when the bus needs the bytes: Kafka at once, the in-memory bus only if a reader
+ * asks for a record's value. A record this log appended and a consumer of the same log reads back (the in-memory
+ * bus hands over the attachment) is not decoded: the consumer gets the published event, normalized to what
+ * decoding would give and frozen, shared by every group that reads it. Records from elsewhere (Kafka) are decoded.
  */
 export class EventLog {
   private readonly producedCounters = new Map<string, { inc(n: number): void }>();
-  private readonly consumedCounters = new Map<string, { inc(n: number): void }>();
 
   constructor(
     readonly bus: Bus,
@@ -66,14 +67,13 @@ export class EventLog {
     const topic = this.topic(name);
     const rule = topicDeclaration(name).key;
     const records: ProduceRecord[] = events.map((event) => {
-      const value: PublishedValue = encodeEvent(event);
-      // A property of the buffer rather than a WeakMap entry: ephemerons cost the garbage collector dearly.
-      value[PUBLISHED_EVENT] = asDecoded(event);
+      const published = asDecoded(event);
       const record: ProduceRecord = {
         topic,
         key: keyOf(rule, event),
-        value,
+        value: () => encodeCheckedEvent(published.event),
         headers: headersOf(event),
+        attachment: published,
       };
       if (rule === 'ingress-node' && event.replyPartition !== null) record.partition = event.replyPartition;
       return record;
@@ -84,8 +84,9 @@ export class EventLog {
 
   /** Consumes events; the handler gets one partition's events in order, committed after it resolves. */
   subscribe(options: EventSubscribeOptions, handler: (events: ConsumedEvent[]) => Promise<void>): Promise<Subscription> {
-    const byTopic = new Map(options.topics.map((t) => [this.topic(t), t]));
-    const subscribe: Parameters<Bus['subscribe']>[0] = { group: options.group, topics: [...byTopic.keys()] };
+    // The consumed count of each physical topic, found once rather than per batch.
+    const consumed = new Map(options.topics.map((t) => [this.topic(t), this.metrics?.eventsConsumed.tally(t, options.group) ?? null]));
+    const subscribe: Parameters<Bus['subscribe']>[0] = { group: options.group, topics: [...consumed.keys()] };
     if (options.partitions) subscribe.partitions = options.partitions;
     if (options.fromBeginning !== undefined) subscribe.fromBeginning = options.fromBeginning;
     if (options.bulk) subscribe.bulk = true;
@@ -93,9 +94,8 @@ export class EventLog {
       const events: ConsumedEvent[] = [];
       const poison: BusRecord[] = [];
       for (const record of records) {
-        const known = (record.value as PublishedValue)[PUBLISHED_EVENT];
-        if (known) {
-          events.push({ event: known, record });
+        if (record.attachment instanceof Published) {
+          events.push({ event: record.attachment.event, record });
           continue;
         }
         try {
@@ -107,8 +107,7 @@ export class EventLog {
       }
       if (poison.length > 0) await this.deadLetter(poison);
       if (events.length > 0) await handler(events);
-      const logical = byTopic.get(records[0]?.topic ?? '');
-      if (logical) this.consumedCounter(logical, options.group)?.inc(records.length);
+      consumed.get(records[0]?.topic ?? '')?.inc(records.length);
     });
   }
 
@@ -116,19 +115,8 @@ export class EventLog {
     if (!this.metrics) return null;
     let counter = this.producedCounters.get(topic);
     if (!counter) {
-      counter = this.metrics.eventsProduced.labels(topic);
+      counter = this.metrics.eventsProduced.tally(topic);
       this.producedCounters.set(topic, counter);
-    }
-    return counter;
-  }
-
-  private consumedCounter(topic: TopicName, group: string): { inc(n: number): void } | null {
-    if (!this.metrics) return null;
-    const key = `${topic}\u0000${group}`;
-    let counter = this.consumedCounters.get(key);
-    if (!counter) {
-      counter = this.metrics.eventsConsumed.labels(topic, group);
-      this.consumedCounters.set(key, counter);
     }
     return counter;
   }
@@ -146,25 +134,27 @@ export class EventLog {
   }
 }
 
-/** Where a buffer this process encoded keeps the event it carries. */
-const PUBLISHED_EVENT = Symbol('sluice.publishedEvent');
-
-type PublishedValue = Buffer & { [PUBLISHED_EVENT]?: SluiceEvent };
+/** An event this process published, as the in-memory bus hands it to consumers here. */
+class Published {
+  constructor(readonly event: SluiceEvent) {}
+}
 
 /**
- * The event as a reader decodes it: written with the current schema version, `message` as a Buffer. Frozen (the
- * envelope, the principal and the body), since every consumer in the process shares it.
+ * The event as a reader decodes it: written with the current schema version, `message` as a Buffer. Checked
+ * against its schema (throws SLUICE_SCHEMA_ENCODE_INVALID), then frozen (the envelope, the principal and the
+ * body), since every consumer in the process shares it and its bytes may be encoded from it later.
  */
-function asDecoded(event: SluiceEvent): SluiceEvent {
+function asDecoded(event: SluiceEvent): Published {
   const message = event.message;
   const decoded = {
     ...event,
     schemaVersion: CURRENT_SCHEMA_VERSION[event.type],
-    message: message === null || Buffer.isBuffer(message) ? message : Buffer.from(message.buffer, message.byteOffset, message.byteLength),
+    message: message instanceof Uint8Array && !Buffer.isBuffer(message) ? Buffer.from(message.buffer, message.byteOffset, message.byteLength) : message,
   } as SluiceEvent;
+  checkEvent(decoded);
   Object.freeze(decoded.principal);
   Object.freeze(decoded.body);
-  return Object.freeze(decoded);
+  return new Published(Object.freeze(decoded));
 }
 
 function keyOf(rule: string, event: SluiceEvent): string {

@@ -1,5 +1,5 @@
-import { v7 as uuidv7 } from 'uuid';
 import { CURRENT_SCHEMA_VERSION, type EnvelopeFields, type EventBodies, type EventOf, type EventType } from '@sluice/schemas';
+import { uuidv7 } from '../ids.js';
 
 /** Envelope fields a caller may set; the rest get defaults. */
 export type EnvelopeInit = Partial<Omit<EnvelopeFields, 'id' | 'schemaVersion'>> & Pick<EnvelopeFields, 'tenant'>;

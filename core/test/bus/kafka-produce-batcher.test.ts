@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ProduceBatcher, type BatchLimits } from '../../src/bus/kafka/produce-batcher.js';
-import type { ProduceRecord } from '../../src/bus/types.js';
+import type { EncodedRecord } from '../../src/bus/types.js';
 
-const rec = (v: string): ProduceRecord => ({ topic: 't', key: 'k', value: Buffer.from(v) });
-const values = (records: readonly ProduceRecord[]): string[] => records.map((r) => r.value.toString());
+const rec = (v: string): EncodedRecord => ({ topic: 't', key: 'k', value: Buffer.from(v) });
+const values = (records: readonly EncodedRecord[]): string[] => records.map((r) => r.value.toString());
 
 /** A send that records each batch and completes only when told to. */
 function manualSend() {
@@ -11,7 +11,7 @@ function manualSend() {
   const pending: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   return {
     batches,
-    send: (records: readonly ProduceRecord[]) =>
+    send: (records: readonly EncodedRecord[]) =>
       new Promise<void>((resolve, reject) => {
         batches.push(values(records));
         pending.push({ resolve, reject });

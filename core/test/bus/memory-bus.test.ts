@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryBus } from '../../src/bus/memory-bus.js';
+import { MemoryBus, UNREAD_KEPT } from '../../src/bus/memory-bus.js';
 import type { Bus, BusRecord } from '../../src/bus/types.js';
 import { busContract } from './contract.js';
 
@@ -8,6 +8,7 @@ busContract('memory', async () => {
   // A "restarted process" is another client of the same log; closing it leaves the log alone.
   const client = (): Bus => ({
     kind: 'memory',
+    concurrentBatches: bus.concurrentBatches,
     createTopics: (s) => bus.createTopics(s),
     produce: (r) => bus.produce(r),
     subscribe: (o, h) => bus.subscribe(o, h),
@@ -59,5 +60,55 @@ describe('MemoryBus retention', () => {
     await a.stop();
     await b.stop();
     await bus.close();
+  });
+});
+
+describe('MemoryBus unread topics', () => {
+  it('keeps only the newest records of a topic no group reads, and hands them to a group that subscribes later', async () => {
+    const bus = new MemoryBus();
+    await bus.createTopics([{ topic: 'unread', partitions: 1, retentionMs: -1, compacted: false }]);
+    const total = 10 * UNREAD_KEPT + 7;
+    for (let i = 0; i < total; i += 100) {
+      const n = Math.min(100, total - i);
+      await bus.produce(Array.from({ length: n }, (_, j) => ({ topic: 'unread', key: 'k', value: Buffer.from(String(i + j)) })));
+    }
+    expect(bus.retainedRecords('unread')).toBeGreaterThanOrEqual(UNREAD_KEPT);
+    expect(bus.retainedRecords('unread')).toBeLessThan(2 * UNREAD_KEPT);
+    const seen: BusRecord[] = [];
+    const sub = await bus.subscribe({ group: 'late', topics: ['unread'] }, async (batch) => void seen.push(...batch));
+    const kept = bus.retainedRecords('unread');
+    for (let i = 0; i < 200 && seen.length < kept; i++) await new Promise((r) => setTimeout(r, 5));
+    // The newest records, with their offsets, in order and without a gap.
+    expect(seen.map((r) => Number(r.value.toString()))).toEqual(Array.from({ length: kept }, (_, i) => total - kept + i));
+    expect(seen.at(-1)!.offset).toBe(String(total - 1));
+    // Once read, a topic is kept for its readers again: nothing is dropped before they commit it.
+    await sub.stop();
+    await bus.produce(Array.from({ length: 3 * UNREAD_KEPT }, (_, i) => ({ topic: 'unread', key: 'k', value: Buffer.from(String(total + i)) })));
+    expect(bus.retainedRecords('unread')).toBeGreaterThanOrEqual(3 * UNREAD_KEPT);
+    await bus.close();
+  });
+});
+
+describe('MemoryBus values made on demand', () => {
+  it('makes a value given as a function once, when a reader first asks for it, and hands over the attachment', async () => {
+    const bus = new MemoryBus();
+    await bus.createTopics([{ topic: 't', partitions: 1, retentionMs: -1, compacted: false }]);
+    let made = 0;
+    const attachment = { note: 'in-process' };
+    await bus.produce([{ topic: 't', key: 'k', value: () => (made++, Buffer.from('lazy')), attachment }]);
+    const seen: BusRecord[] = [];
+    const sub = await bus.subscribe({ group: 'g', topics: ['t'] }, async (records) => {
+      seen.push(...records);
+    });
+    for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    await sub.stop();
+    await bus.close();
+    const [record] = seen;
+    expect(record).toMatchObject({ topic: 't', partition: 0, offset: '0', key: 'k' });
+    expect(record!.attachment).toBe(attachment);
+    expect(made).toBe(0);
+    expect(record!.value.toString()).toBe('lazy');
+    expect(record!.value.toString()).toBe('lazy');
+    expect(made).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
-import { decodeEvent, encodeEvent, type SluiceEvent } from '@sluice/schemas';
+import { SchemaError, decodeEvent, encodeEvent, type SluiceEvent } from '@sluice/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../src/bus/memory-bus.js';
+import type { ProduceRecord } from '../../src/bus/types.js';
 import { EventLog, type ConsumedEvent } from '../../src/events/event-log.js';
 import { newEvent } from '../../src/events/new-event.js';
 
@@ -55,6 +56,32 @@ describe('EventLog on the in-memory bus', () => {
     expect(() => {
       (got as { tenant: string }).tenant = 'other';
     }).toThrow(TypeError);
+  });
+
+  it('checks every event when it is published, but encodes it only when a reader asks for the bytes', async () => {
+    const bus = new MemoryBus();
+    buses.push(bus);
+    const produced: ProduceRecord[] = [];
+    const produce = bus.produce.bind(bus);
+    bus.produce = async (records) => {
+      produced.push(...records);
+      await produce(records);
+    };
+    const events = new EventLog(bus, 'test');
+    await events.ensureTopics();
+    const reader = consume(events, 'reader');
+    await reader.ready;
+    const event = newEvent('client.message', { kind: 'request', method: 'ping', jsonrpcId: '1' }, { tenant: 'acme', sessionId: 's1' });
+    await events.publish('requests', [event]);
+    await until(() => reader.seen.length === 1);
+    expect(typeof produced[0]!.value).toBe('function');
+    expect(reader.seen[0]!.record.value).toEqual(encodeEvent(event));
+
+    const unfit = { ...event, body: { ...event.body, extra: 1 } } as unknown as SluiceEvent;
+    const err = await events.publish('requests', [unfit]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SchemaError);
+    expect((err as SchemaError).code).toBe('SLUICE_SCHEMA_ENCODE_INVALID');
+    expect(produced).toHaveLength(1);
   });
 
   it('decodes records it did not publish itself', async () => {

@@ -155,14 +155,29 @@ export class Exchange {
         if (done) return;
         size += chunk.byteLength;
         if (size > limit) return finish({ kind: 'too-large' });
-        chunks.push(Buffer.copyBytesFrom(new Uint8Array(chunk)));
-        if (isLast) finish({ kind: 'body', bytes: Buffer.concat(chunks, size) });
+        // uWS reuses the chunk's memory after this call returns: copy it.
+        const copy = Buffer.copyBytesFrom(new Uint8Array(chunk));
+        if (!isLast) chunks.push(copy);
+        // A body in one chunk (most are) is that copy; no second one through concat.
+        else finish({ kind: 'body', bytes: chunks.length === 0 ? copy : Buffer.concat([...chunks, copy], size) });
       });
     });
   }
 
   private writeHead(status: number, headers: HeaderMap): void {
-    this.res.writeStatus(`${status} ${STATUS_CODES[status] ?? ''}`.trimEnd());
+    this.res.writeStatus(statusLine(status));
     for (const [key, value] of Object.entries(headers)) this.res.writeHeader(key, value);
   }
+}
+
+const statusLines = new Map<number, string>();
+
+/** `200 OK` and the like, built once per status. */
+function statusLine(status: number): string {
+  let line = statusLines.get(status);
+  if (line === undefined) {
+    line = `${status} ${STATUS_CODES[status] ?? ''}`.trimEnd();
+    statusLines.set(status, line);
+  }
+  return line;
 }

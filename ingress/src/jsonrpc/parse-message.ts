@@ -1,3 +1,4 @@
+import { rememberMessageJson } from '@sluice/core';
 import { WireError } from '../errors.js';
 
 /** Deepest nesting of arrays and objects accepted in a body. */
@@ -14,7 +15,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Parses a POST body as one JSON-RPC 2.0 message. Throws a WireError: SLUICE_INGRESS_PARSE_ERROR for bytes that
  * are not UTF-8 JSON, SLUICE_INGRESS_INVALID_REQUEST for batches, nesting deeper than {@link MAX_JSON_DEPTH}
- * and anything that is not a request, notification or response.
+ * and anything that is not a request, notification or response. The parsed value is kept with the bytes
+ * (frozen), for the roles that read them after the ingress in this process.
  */
 export function parseClientMessage(bytes: Uint8Array): ClientMessage {
   let text: string;
@@ -28,7 +30,9 @@ export function parseClientMessage(bytes: Uint8Array): ClientMessage {
   if (Array.isArray(value)) throw invalid('batches are not supported; send one message per request');
   if (typeof value !== 'object' || value === null) throw invalid('the body must be a JSON-RPC object');
   if (nestingDepth(text) > MAX_JSON_DEPTH) throw invalid(`the body is nested deeper than ${MAX_JSON_DEPTH} levels`);
-  return classify(value as Record<string, unknown>);
+  const message = classify(value as Record<string, unknown>);
+  rememberMessageJson(bytes, value);
+  return message;
 }
 
 function classify(message: Record<string, unknown>): ClientMessage {

@@ -1,6 +1,5 @@
-import { newEvent } from '@sluice/core';
+import { newEvent, uuidv7 } from '@sluice/core';
 import type { EventOf } from '@sluice/schemas';
-import { v7 as uuidv7 } from 'uuid';
 import { WireError } from '../errors.js';
 import type { BodyResult, Exchange } from '../http/exchange.js';
 import { isJsonContentType, negotiateResponseMode, type ResponseMode } from '../http/media.js';

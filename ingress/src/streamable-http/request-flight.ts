@@ -1,3 +1,4 @@
+import type { QueuedTimeout } from '@sluice/core';
 import type { EventOf } from '@sluice/schemas';
 import { WireError } from '../errors.js';
 import type { Exchange, HeaderMap } from '../http/exchange.js';
@@ -44,7 +45,7 @@ export class RequestFlight implements Flight {
   private early: EventOf<'backend.message'> | null = null;
   private readonly earlyRelays: Uint8Array[] = [];
   private stream: SseStream | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private timeout: QueuedTimeout | null = null;
   private readonly hooks: FlightHooks;
 
   constructor(private readonly init: FlightInit) {
@@ -56,7 +57,7 @@ export class RequestFlight implements Flight {
   /** Starts waiting for the reply (before publishing, so no reply can be missed) and watches the client. */
   begin(): void {
     this.init.rt.pending.add(this);
-    this.timer = setTimeout(() => this.fail('timeout', new WireError('SLUICE_INGRESS_REQUEST_TIMEOUT', 'Request timed out')), this.init.rt.config.requestTimeoutMs);
+    this.timeout = this.init.rt.requestTimeouts.add(() => this.fail('timeout', new WireError('SLUICE_INGRESS_REQUEST_TIMEOUT', 'Request timed out')));
     this.init.exchange.onAbort(() => {
       if (this.settle('aborted')) this.hooks.onFailure?.();
     });
@@ -126,7 +127,7 @@ export class RequestFlight implements Flight {
   private settle(outcome: RequestOutcome): boolean {
     if (this.settled) return false;
     this.settled = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.timeout?.cancel();
     this.init.rt.pending.remove(this.requestId);
     recordOutcome(this.init.rt, this.init.method, outcome, this.init.startedAt);
     return true;

@@ -1,4 +1,4 @@
-import type { EventLog, IngressConfig, Logger, Metrics } from '@sluice/core';
+import type { EventLog, IngressConfig, Logger, Metrics, TimeoutQueue } from '@sluice/core';
 import type { SseStreamOptions } from '../http/sse-stream.js';
 import { methodLabel } from '../jsonrpc/methods.js';
 import type { PendingRequests } from '../replies/pending-requests.js';
@@ -28,6 +28,8 @@ export interface IngressRuntime {
   readonly replySlot: number;
   readonly sessions: SessionStore;
   readonly pending: PendingRequests;
+  /** The `requestTimeoutMs` of every request waiting for its reply, on one timer. */
+  readonly requestTimeouts: TimeoutQueue;
   readonly streamOptions: SseStreamOptions;
   /** Set when stop() begins: new messages are refused. */
   stopping: boolean;
@@ -39,8 +41,8 @@ export function recordOutcome(rt: IngressRuntime, method: string | null, outcome
   const key = `${label}\u0000${outcome}`;
   let meters = outcomeMeters.get(key);
   if (!meters || meters.metrics !== rt.metrics) {
-    // Bound children: prom-client otherwise hashes the label set on every increment.
-    meters = { metrics: rt.metrics, count: rt.metrics.requests.labels(label, outcome), time: rt.metrics.requestSeconds.labels(label) };
+    // A tally, and a bound histogram child: prom-client otherwise hashes the label set on every call.
+    meters = { metrics: rt.metrics, count: rt.metrics.requests.tally(label, outcome), time: rt.metrics.requestSeconds.labels(label) };
     outcomeMeters.set(key, meters);
   }
   meters.count.inc();

@@ -1,3 +1,4 @@
+import { messageJson } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
 import type { WireError } from '../../src/errors.js';
 import { parseClientMessage } from '../../src/jsonrpc/parse-message.js';
@@ -15,6 +16,21 @@ function codeOf(value: unknown): string {
 }
 
 describe('parseClientMessage', () => {
+  it('keeps the parsed value with the bytes, frozen, for the roles after the ingress', () => {
+    const bytes = Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'x', arguments: { n: 1 } } }));
+    const message = parseClientMessage(bytes);
+    const kept = messageJson(bytes) as { params: { arguments: object } };
+    expect(kept).toEqual({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'x', arguments: { n: 1 } } });
+    expect(message).toMatchObject({ kind: 'request', params: kept.params });
+    expect(Object.isFrozen(kept.params.arguments)).toBe(true);
+  });
+
+  it('keeps nothing with bytes it refuses', () => {
+    const bytes = Buffer.from(JSON.stringify({ jsonrpc: '1.0', id: 7, method: 'ping' }));
+    expect(() => parseClientMessage(bytes)).toThrow();
+    expect(Object.isFrozen(messageJson(bytes))).toBe(false);
+  });
+
   it('classifies requests, notifications and responses', () => {
     expect(parse({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'x' } })).toEqual({ kind: 'request', id: 1, method: 'tools/call', params: { name: 'x' } });
     expect(parse({ jsonrpc: '2.0', id: 'a', method: 'ping' })).toMatchObject({ kind: 'request', id: 'a' });

@@ -1,3 +1,4 @@
+import { messageJson } from '@sluice/core';
 import type { EventOf } from '@sluice/schemas';
 import type { PolicyInput } from '../policy/input.js';
 import type { RegistryView } from '../registry/registry-view.js';
@@ -23,7 +24,7 @@ export function requestedTool(message: Uint8Array | null): string | null {
   if (!message) return null;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(message.buffer, message.byteOffset, message.byteLength).toString('utf8'));
+    parsed = messageJson(message);
   } catch {
     return null;
   }

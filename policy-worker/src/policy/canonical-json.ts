@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { PolicyError } from '../errors.js';
 
 /**
@@ -32,7 +32,7 @@ export function canonicalJson(value: unknown): string {
   throw new PolicyError('SLUICE_POLICY_INPUT_INVALID', `a ${typeof value} is not JSON`);
 }
 
-/** SHA-256 of a text's UTF-8 bytes, as 64 lowercase hex digits. */
+/** SHA-256 of a text's UTF-8 bytes, as 64 lowercase hex digits (one-shot: no Hash object per input). */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return hash('sha256', text, 'hex');
 }

@@ -13,6 +13,7 @@ describe('canonicalJson', () => {
     const two = canonicalJson({ time: 1, principal: { roles: ['a'], user: 'u' }, tenant: 't' });
     expect(one).toBe(two);
     expect(sha256Hex(one)).toBe(sha256Hex(two));
+    expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 
   it('refuses values JSON cannot hold', () => {

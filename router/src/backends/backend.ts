@@ -25,6 +25,11 @@ export interface CallToolOptions {
   timeoutMs: number;
   /** Aborting cancels the call at the backend; the call rejects with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Aborts `signal`, lent by a caller whose signal serves this call alone: the backend then ends the call on
+   * timeout through it, rather than through a signal of its own that would follow `signal` with a listener.
+   */
+  abort?: (reason: unknown) => void;
 }
 
 /** What a backend reports to its listeners. */

@@ -8,7 +8,7 @@ import {
   type CallToolResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { Logger } from '@sluice/core';
+import { TimeoutQueue, type Logger } from '@sluice/core';
 import { RouterError, isRouterError } from '../errors.js';
 import { ROUTER_VERSION } from '../version.js';
 import type { HttpSession } from './http-tool-caller.js';
@@ -70,6 +70,8 @@ export class McpBackend implements Backend {
   private since = Date.now();
   private lastError: string | null = null;
   private failedAttempts = 0;
+  /** Call timeouts by duration (a server has one), each on one timer. */
+  private readonly callTimeouts = new Map<number, TimeoutQueue>();
 
   constructor(private readonly options: McpBackendOptions) {
     this.name = options.name;
@@ -104,30 +106,32 @@ export class McpBackend implements Backend {
 
   async callTool(name: string, args: Record<string, unknown> | undefined, options: CallToolOptions): Promise<CallToolResult> {
     const client = this.connected();
-    const controller = new AbortController();
-    const timer = setTimeout(
-      () => controller.abort(new RouterError('SLUICE_ROUTER_BACKEND_TIMEOUT', `Backend timed out after ${options.timeoutMs} ms`)),
-      options.timeoutMs,
+    // A lent signal is aborted in place on timeout; otherwise a signal of our own follows the caller's.
+    const own = options.signal && options.abort ? null : new AbortController();
+    const signal = own ? own.signal : (options.signal as AbortSignal);
+    const abort = own ? (reason: unknown): void => own.abort(reason) : (options.abort as (reason: unknown) => void);
+    const timeout = this.timeouts(options.timeoutMs).add(() =>
+      abort(new RouterError('SLUICE_ROUTER_BACKEND_TIMEOUT', `Backend timed out after ${options.timeoutMs} ms`)),
     );
-    const forward = (): void => controller.abort(options.signal?.reason);
-    if (options.signal?.aborted) forward();
-    else options.signal?.addEventListener('abort', forward, { once: true });
+    const forward = (): void => own?.abort(options.signal?.reason);
+    if (own && options.signal?.aborted) forward();
+    else if (own) options.signal?.addEventListener('abort', forward, { once: true });
     try {
       const direct = this.options.directCalls;
       const transport = this.currentTransport;
-      if (direct && transport) return await direct.caller.callTool(direct.sessionOf(transport), name, args, controller.signal);
+      if (direct && transport) return await direct.caller.callTool(direct.sessionOf(transport), name, args, signal);
       const params = args === undefined ? { name } : { name, arguments: args };
       // The SDK's own timeout is a backstop only: ours fires first and is told apart from a backend's -32001.
       return await client.request({ method: 'tools/call', params }, CallToolResultSchema, {
-        signal: controller.signal,
+        signal,
         timeout: options.timeoutMs + 60_000,
       });
     } catch (err) {
-      if (controller.signal.aborted) throw controller.signal.reason;
+      if (signal.aborted) throw signal.reason;
       throw this.callFailure(client, err);
     } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', forward);
+      timeout.cancel();
+      if (own) options.signal?.removeEventListener('abort', forward);
     }
   }
 
@@ -154,6 +158,15 @@ export class McpBackend implements Backend {
   onEvent(listener: (event: BackendEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private timeouts(ms: number): TimeoutQueue {
+    let queue = this.callTimeouts.get(ms);
+    if (!queue) {
+      queue = new TimeoutQueue(ms);
+      this.callTimeouts.set(ms, queue);
+    }
+    return queue;
   }
 
   private startAttempt(): Promise<void> {

@@ -16,7 +16,10 @@ import { handleDecision, type DecisionDeps } from './handle-decision.js';
  */
 export function createDecisionBatchHandler(deps: DecisionDeps): (batch: ConsumedEvent[]) => Promise<void> {
   return async (batch) => {
-    const handling = batch.flatMap(({ event }) => (event.type === 'policy.decision' ? [handleDecision(deps, event)] : []));
+    const handling: Promise<void>[] = [];
+    for (const { event } of batch) if (event.type === 'policy.decision') handling.push(handleDecision(deps, event));
+    // A batch of one decision is the common case: its own promise, without allSettled around it.
+    if (handling.length <= 1) return handling[0];
     const settled = await Promise.allSettled(handling);
     const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failure) throw failure.reason;

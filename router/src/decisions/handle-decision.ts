@@ -46,6 +46,7 @@ export function handleDecision(deps: DecisionDeps, decision: EventOf<'policy.dec
             method: message.method,
             params: message.params,
             signal: request.signal,
+            abort: request.abort,
           })
         : denied(decision);
       await deps.events.publish('replies', [replyEvent(decision, message.method, message.id, result)]);

@@ -4,6 +4,8 @@ import type { JsonRpcId } from '../methods/json-rpc.js';
 /** A request being answered; `end()` once its reply is out. */
 export interface InFlightRequest {
   readonly signal: AbortSignal;
+  /** Aborts `signal` (a timeout of the call does, through the backend). */
+  abort(reason: unknown): void;
   end(): void;
 }
 
@@ -33,6 +35,7 @@ export class InFlightRequests {
     }
     return {
       signal: controller.signal,
+      abort: (reason) => controller.abort(reason),
       end: () => {
         this.all.delete(controller);
         const set = key === null ? undefined : this.byKey.get(key);

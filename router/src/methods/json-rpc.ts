@@ -1,3 +1,4 @@
+import { messageJson } from '@sluice/core';
 import type { JsonRpcErrorObject } from '../errors.js';
 
 /** A JSON-RPC id: a string or a number, kept with its JSON type. */
@@ -18,7 +19,7 @@ export function parseClientMessage(bytes: Uint8Array | null): ClientMessage {
   if (bytes === null) return { kind: 'invalid', reason: 'the decision carries no message' };
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+    value = messageJson(bytes);
   } catch {
     return { kind: 'invalid', reason: 'the message is not JSON' };
   }

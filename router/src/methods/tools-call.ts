@@ -16,6 +16,8 @@ export interface ToolCallContext {
   params: Record<string, unknown> | undefined;
   /** Aborted when the client cancels the request or the router stops. */
   signal: AbortSignal;
+  /** Aborts `signal`; lent to the backend, which ends the call on timeout through it. */
+  abort: (reason: unknown) => void;
 }
 
 /**
@@ -46,7 +48,7 @@ export async function callTool(ctx: ToolCallContext): Promise<MethodResult> {
     ),
   ]);
   try {
-    const result = await resolved.backend.callTool(resolved.tool.name, args, { timeoutMs: resolved.timeoutMs, signal: ctx.signal });
+    const result = await resolved.backend.callTool(resolved.tool.name, args, { timeoutMs: resolved.timeoutMs, signal: ctx.signal, abort: ctx.abort });
     return result.isError === true ? { ...succeeded(result, target), outcome: 'error' } : succeeded(result, target);
   } catch (err) {
     return callFailure(err, resolved, ctx.logger);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventLog, MemoryBus, createLogger, createMetrics, newEvent, parseConfig, type ProduceRecord, type ServiceContext, type SluiceConfig } from '@sluice/core';
+import { EventLog, MemoryBus, createLogger, createMetrics, encodedRecord, newEvent, parseConfig, type ProduceRecord, type ServiceContext, type SluiceConfig } from '@sluice/core';
 import { decodeEvent, type EventOf, type SluiceEvent } from '@sluice/schemas';
 
 /** A produced event, in the global order the router appended it. */
@@ -46,7 +46,7 @@ export class Harness {
 
   /** Every event appended so far, decoded, in append order. */
   produced(): ProducedEvent[] {
-    return this.bus.produced.map((r) => ({ topic: r.topic.replace(/^sluice\./, ''), partition: r.partition, event: decodeEvent(r.value) }));
+    return this.bus.produced.map((r) => ({ topic: r.topic.replace(/^sluice\./, ''), partition: r.partition, event: decodeEvent(encodedRecord(r).value) }));
   }
 
   /** Publishes a decision for `message` and returns it. */

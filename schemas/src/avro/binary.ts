@@ -12,8 +12,18 @@ const scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
  * does not fit the schema, including fields the schema does not declare, which would otherwise be dropped.
  */
 export function encodeAvro(schema: AvroSchema, value: unknown, reserve: number): Buffer {
+  checkAvro(schema, value);
+  return writeAvro(schema, value, reserve);
+}
+
+/** Throws SLUICE_SCHEMA_ENCODE_INVALID, as {@link encodeAvro} does, when `value` does not fit `schema`. */
+export function checkAvro(schema: AvroSchema, value: unknown): void {
+  if (!schema.type.isValid(value, { noUndeclaredFields: true })) throw invalidValue(schema, value);
+}
+
+/** {@link encodeAvro} of a value {@link checkAvro} accepted, without checking it again. */
+export function writeAvro(schema: AvroSchema, value: unknown, reserve: number): Buffer {
   const { type } = schema;
-  if (!type.isValid(value, { noUndeclaredFields: true })) throw invalidValue(schema, value);
   const end = type.encode(value, scratch, reserve);
   if (end < 0) {
     // Too big for the scratch buffer: avsc reported how many bytes it needs, so encode into an exact fit.

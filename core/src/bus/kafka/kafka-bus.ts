@@ -1,6 +1,6 @@
 import type { Kafka as KafkaClient, Producer } from 'kafkajs';
 import { SluiceError } from '../../errors.js';
-import type { BatchHandler, Bus, ProduceRecord, SubscribeOptions, Subscription, TopicSpec } from '../types.js';
+import { encodedRecord, type BatchHandler, type Bus, type EncodedRecord, type ProduceRecord, type SubscribeOptions, type Subscription, type TopicSpec } from '../types.js';
 import { Kafka, Partitioners } from './client.js';
 import { startGroupConsumer } from './group-consumer.js';
 import { BUS_BROKER_ERROR, busClosed, toBusError } from './kafka-errors.js';
@@ -87,7 +87,7 @@ export class KafkaBus implements Bus {
         throw new SluiceError('SLUICE_BUS_UNKNOWN_TOPIC', `topic ${record.topic} has no partition ${partition}`, { retriable: false });
       }
     }
-    await this.batcher.add(records);
+    await this.batcher.add(records.map(encodedRecord));
   }
 
   async subscribe(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
@@ -120,7 +120,7 @@ export class KafkaBus implements Bus {
     await Promise.allSettled([this.producer.disconnect(), this.topics.close()]);
   }
 
-  private async send(records: readonly ProduceRecord[]): Promise<void> {
+  private async send(records: readonly EncodedRecord[]): Promise<void> {
     try {
       this.producerConnecting ??= this.producer.connect().catch((error: unknown) => {
         this.producerConnecting = undefined;

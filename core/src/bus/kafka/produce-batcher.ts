@@ -1,7 +1,7 @@
-import type { ProduceRecord } from '../types.js';
+import type { EncodedRecord } from '../types.js';
 
 /** Sends one batch of records; resolves once every one is stored. */
-export type SendBatch = (records: readonly ProduceRecord[]) => Promise<void>;
+export type SendBatch = (records: readonly EncodedRecord[]) => Promise<void>;
 
 /** Bounds of one batch and of one caller's wait. */
 export interface BatchLimits {
@@ -13,7 +13,7 @@ export interface BatchLimits {
 }
 
 interface Call {
-  records: readonly ProduceRecord[];
+  records: readonly EncodedRecord[];
   /** Index of the first record not yet handed to `send`. */
   next: number;
   chunksInFlight: number;
@@ -24,7 +24,7 @@ interface Call {
 }
 
 /** Approximate bytes a record takes in a request. */
-function sizeOf(record: ProduceRecord): number {
+function sizeOf(record: EncodedRecord): number {
   let size = 24 + record.value.length + (record.key === null ? 0 : Buffer.byteLength(record.key));
   for (const [name, value] of Object.entries(record.headers ?? {})) size += name.length + Buffer.byteLength(value);
   return size;
@@ -50,7 +50,7 @@ export class ProduceBatcher {
   ) {}
 
   /** Queues records; resolves once all of them are stored. */
-  add(records: readonly ProduceRecord[]): Promise<void> {
+  add(records: readonly EncodedRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const call: Call = {
@@ -114,8 +114,8 @@ export class ProduceBatcher {
   }
 
   /** The next batch: records from the head of the queue, within the limits, at least one. */
-  private take(): { records: ProduceRecord[]; calls: Call[] } {
-    const records: ProduceRecord[] = [];
+  private take(): { records: EncodedRecord[]; calls: Call[] } {
+    const records: EncodedRecord[] = [];
     const calls: Call[] = [];
     let bytes = 0;
     while (this.queue.length > 0) {

@@ -1,8 +1,8 @@
 import type { IHeaders, KafkaMessage, Message, TopicMessages } from 'kafkajs';
-import type { BusRecord, ProduceRecord } from '../types.js';
+import type { BusRecord, EncodedRecord } from '../types.js';
 
 /** The Kafka client's message for a record; an explicit partition overrides the key's. */
-export function toMessage(record: ProduceRecord): Message {
+export function toMessage(record: EncodedRecord): Message {
   const message: Message = { key: record.key, value: record.value };
   if (record.headers) message.headers = { ...record.headers };
   if (record.partition !== undefined) message.partition = record.partition;
@@ -10,7 +10,7 @@ export function toMessage(record: ProduceRecord): Message {
 }
 
 /** Groups records by topic, keeping their order within each topic. */
-export function toTopicMessages(records: readonly ProduceRecord[]): TopicMessages[] {
+export function toTopicMessages(records: readonly EncodedRecord[]): TopicMessages[] {
   const byTopic = new Map<string, Message[]>();
   for (const record of records) {
     let messages = byTopic.get(record.topic);
