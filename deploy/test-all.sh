@@ -15,6 +15,9 @@ step() { printf '\n== %s\n' "$*"; }
 step "build"
 npm run build
 
+step "typecheck, tests included"
+npx tsc -p tsconfig.json --noEmit
+
 step "lint"
 npx eslint .
 

@@ -34,6 +34,7 @@ function fakeTables() {
   const writer: RowWriter = {
     insertEvents: (rows: readonly EventRow[]) => insert('events', rows.map((r) => r.event_id)),
     insertCalls: (rows: readonly CallRow[]) => insert('calls', rows.map((r) => r.request_id)),
+    prepare: () => {},
   };
   const open = (watermarks: Watermarks): ClickHouseAuditStore =>
     new ClickHouseAuditStore('chdb', client, client, writer, new DedupState(watermarks), async () => {});

@@ -72,7 +72,7 @@ async function startServer(options: { json: boolean; probe?: HangingServerProbe 
 }
 
 async function connectedBackend(server: TestHttpServer, timeoutMs = 2_000): Promise<McpBackend> {
-  const backend = createStreamableHttpBackend('remote', { transport: 'streamable-http', url: server.url, headers: {}, timeoutMs }, silent, {
+  const backend = createStreamableHttpBackend('remote', { transport: 'streamable-http', url: server.url, headers: {}, timeoutMs, prefix: true, idempotentTools: [] }, silent, {
     initialMs: 20,
     maxMs: 40,
   });
@@ -124,6 +124,18 @@ describe.each([
     expect(backend.status().state).toBe('up');
   });
 
+  it('times out through a signal the caller lends, and tells the server the call is cancelled', async () => {
+    const probe: HangingServerProbe = { cancelled: 0 };
+    const server = await startServer({ json, probe });
+    const backend = await connectedBackend(server);
+    const controller = new AbortController();
+    const abort = (reason: unknown): void => controller.abort(reason);
+    const err = await rejection(backend.callTool('hang', {}, { timeoutMs: 100, signal: controller.signal, abort }));
+    expect((err as RouterError).code).toBe('SLUICE_ROUTER_BACKEND_TIMEOUT');
+    expect(controller.signal.reason).toBe(err);
+    await until(() => probe.cancelled === 1, 2_000, 'the cancellation at the server');
+  });
+
   it('forwards a cancellation from the caller', async () => {
     const probe: HangingServerProbe = { cancelled: 0 };
     const server = await startServer({ json, probe });
@@ -134,6 +146,18 @@ describe.each([
     controller.abort(new RouterError('SLUICE_ROUTER_CALL_CANCELLED', 'cancelled by the client'));
     expect(((await call) as RouterError).code).toBe('SLUICE_ROUTER_CALL_CANCELLED');
     await until(() => probe.cancelled === 1, 2_000, 'the cancellation at the server');
+  });
+
+  it('sends nothing for a call cancelled before it starts', async () => {
+    const server = await startServer({ json });
+    const backend = await connectedBackend(server);
+    const controller = new AbortController();
+    controller.abort(new RouterError('SLUICE_ROUTER_CALL_CANCELLED', 'cancelled by the client'));
+    const seen = server.methods.length;
+    const err = await rejection(backend.callTool('echo', { message: 'x' }, { timeoutMs: 2_000, signal: controller.signal }));
+    expect((err as RouterError).code).toBe('SLUICE_ROUTER_CALL_CANCELLED');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.methods.slice(seen)).toEqual([]);
   });
 });
 
