@@ -3,6 +3,7 @@ import type { Percentiles } from '../load/job.js';
 import type { CaseSpec } from '../plan/cases.js';
 import { BASELINE } from '../plan/targets.js';
 import type { CaseRun } from '../run/case-run.js';
+import { withoutLocalPaths } from './local-paths.js';
 
 /** Every round of one target in one case, pooled. */
 export interface CaseSummary {
@@ -72,7 +73,7 @@ function pool(target: string, caseId: string, runs: readonly CaseRun[], spec: Ca
     case: caseId,
     rounds: runs.length,
     failedRounds: runs.length - done.length,
-    failures: runs.flatMap((r) => (r.error ? [`round ${r.round}: ${r.error.slice(0, 400)}`] : [])),
+    failures: runs.flatMap((r) => (r.error ? [`round ${r.round}: ${withoutLocalPaths(r.error).slice(0, 400)}`] : [])),
     offeredRate: spec?.rate ?? null,
     achievedRate: done.length ? done.reduce((n, r) => n + r.achievedRate, 0) / done.length : 0,
     achievedPerRound: done.map((r) => r.achievedRate),

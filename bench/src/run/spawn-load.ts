@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { IntervalReport, LoadJob, LoadResult } from '../load/job.js';
+import { withoutLocalPaths } from '../report/local-paths.js';
 import { ROOT, type BenchSettings } from '../settings.js';
 import { ManagedProcess } from './managed-process.js';
 
@@ -29,6 +30,7 @@ export async function runLoad(settings: Readonly<BenchSettings>, job: LoadJob, o
   const drained = new Promise((resolve) => proc.child.stdout?.once('close', resolve));
   const code = await proc.exited.finally(() => clearTimeout(deadline));
   await drained;
-  if (code !== 0 || result === null) throw new Error(`load generator exited with ${code}: ${proc.log.slice(-1500)}`);
+  // Paths go before the log is cut short: a path cut in two would no longer be recognised in the report.
+  if (code !== 0 || result === null) throw new Error(`load generator exited with ${code}: ${withoutLocalPaths(proc.log).slice(-1500)}`);
   return result;
 }

@@ -5,6 +5,7 @@ import type { CaseSpec } from '../../src/plan/cases.js';
 import { summarize } from '../../src/report/aggregate.js';
 import { checkFloors } from '../../src/report/floors.js';
 import type { CaseRun } from '../../src/run/case-run.js';
+import { ROOT } from '../../src/settings.js';
 
 const spec = (id: string, load: CaseSpec['load'], sessions: number): CaseSpec => ({
   id,
@@ -67,6 +68,16 @@ describe('summary and floors', () => {
     expect(s3closed.failures[0]).toMatch(/boom/);
     expect(s3closed.throughputRatio).toBeCloseTo(0.4, 5);
     expect(rows.find((r) => r.target === 'S0' && r.case === 'open')!.addedUs).toBeNull();
+  });
+
+  it("keeps this machine's paths out of a failure, also one cut short", () => {
+    const long = `boom\n${'    at x (file://' + ROOT + 'bench/dist/load/sessions.js:1:1)\n'.repeat(20)}`;
+    const failed: CaseRun = { round: 1, target: 'S3', case: 'open', at: '', result: null, error: long, backendCalls: null };
+    const row = summarize([...runs, failed], CASES).find((r) => r.target === 'S3' && r.case === 'open')!;
+    expect(row.failures[0]).toMatch(/^round 1: boom/);
+    expect(row.failures[0]).toContain('bench/dist/load/sessions.js');
+    expect(row.failures[0]).not.toContain('file://');
+    expect(row.failures[0]).not.toContain(ROOT.slice(0, 5));
   });
 
   it('checks each floor, and says n/a where the run lacks the data', () => {
