@@ -18,6 +18,11 @@ const TRIM_MIN = 32;
  * (`dispatches` and `sessions` with audit off) would hold every record for as long as the process runs.
  */
 export const UNREAD_KEPT = 1024;
+/**
+ * How long a `bulk` subscription waits, once a record arrives, before its handler takes what came: the handler
+ * runs once per few requests instead of once per record, and after them, while records still die young.
+ */
+export const BULK_WAIT_MS = 25;
 
 interface Partition {
   /** Records from offset `base` on; older ones were committed by every group and dropped. */
@@ -196,7 +201,7 @@ export class MemoryBus implements Bus {
         if (position >= partition.base + partition.records.length) {
           await new Promise<void>((resolve) => {
             wake = resolve;
-            partition.waiters.push(resolve);
+            partition.waiters.push(member.options.bulk ? () => setTimeout(resolve, BULK_WAIT_MS) : resolve);
           });
           continue;
         }

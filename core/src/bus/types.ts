@@ -67,7 +67,9 @@ export interface SubscribeOptions {
   /**
    * The handler prefers few large batches to low latency (the audit sink, which writes rows in batches anyway): on
    * Kafka a fetch waits up to {@link BULK_FETCH} for that many bytes, instead of answering with the first record,
-   * which spares the broker and the client a fetch per record or two. No effect in memory.
+   * which spares the broker and the client a fetch per record or two. In memory, the handler takes new records
+   * `BULK_WAIT_MS` after the first of them arrived: the records of many requests come as one batch, handled after
+   * those requests.
    */
   bulk?: boolean;
 }

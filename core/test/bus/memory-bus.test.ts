@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryBus, UNREAD_KEPT } from '../../src/bus/memory-bus.js';
+import { BULK_WAIT_MS, MemoryBus, UNREAD_KEPT } from '../../src/bus/memory-bus.js';
 import type { Bus, BusRecord } from '../../src/bus/types.js';
 import { busContract } from './contract.js';
 
@@ -57,6 +57,39 @@ describe('MemoryBus retention', () => {
     await fill(bus, 't', 100);
     await until(() => fast.length === 5100 && slow.length === 5100);
     expect(fast.at(-1)!.offset).toBe('5099');
+    await a.stop();
+    await b.stop();
+    await bus.close();
+  });
+});
+
+describe('MemoryBus bulk subscriptions', () => {
+  it('hands new records to a bulk handler BULK_WAIT_MS after the first, so the appends of that time come in one batch', async () => {
+    const bus = new MemoryBus();
+    await bus.createTopics([{ topic: 't', partitions: 1, retentionMs: -1, compacted: false }]);
+    const prompt: number[] = [];
+    const bulk: number[] = [];
+    const order: string[] = [];
+    const a = await bus.subscribe({ group: 'prompt', topics: ['t'] }, async (batch) => {
+      prompt.push(batch.length);
+      order.push('prompt');
+    });
+    const b = await bus.subscribe({ group: 'bulk', topics: ['t'], bulk: true }, async (batch) => {
+      bulk.push(batch.length);
+      order.push('bulk');
+    });
+    // Ten appends, each in its own turn of the event loop, as requests in flight would make them.
+    for (let i = 0; i < 10; i++) {
+      await bus.produce([{ topic: 't', key: 'k', value: Buffer.from(String(i)) }]);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(prompt).toEqual(Array.from({ length: 10 }, () => 1));
+    expect(bulk).toEqual([]);
+    await new Promise((r) => setTimeout(r, BULK_WAIT_MS * 3));
+    expect(bulk.reduce((n, k) => n + k, 0)).toBe(10);
+    // One batch, unless the machine stalled for longer than the wait in between.
+    expect(bulk.length).toBeLessThan(prompt.length);
+    expect(order[0]).toBe('prompt');
     await a.stop();
     await b.stop();
     await bus.close();
