@@ -12,7 +12,26 @@ export interface BatchWriterOptions {
    * waiting here, no more rows can come before the write: waiting out `maxMs` would only hold the consumer up.
    */
   maxWaiters?: number;
+  /**
+   * Take the rows over instead of making handlers wait for their write (see {@link Keep}). Without it, `add`
+   * resolves once the rows are stored and rejects if their write failed, so the bus delivers the records again.
+   */
+  keep?: Keep;
   write(batch: AuditBatch): Promise<unknown>;
+}
+
+/**
+ * The writer owns the rows once added: `add` resolves as soon as it holds them, a failed write is tried again after
+ * `retryMs` (the rows stay in order, ahead of later ones), and only while more than `maxHeldRows` rows wait does
+ * `add` hold its caller until a write brings them under. For a bus that keeps its records in this process only: the
+ * records are committed and dropped at once, where waiting for the write kept them on the heap for up to `maxMs`
+ * and had them handed over all at once when it ended.
+ */
+export interface Keep {
+  maxHeldRows: number;
+  retryMs: number;
+  /** Rows a write failed to store while the writer drained: given up, since nothing will try them again. */
+  lost(batch: AuditBatch, err: unknown): void;
 }
 
 interface Waiter {
@@ -28,10 +47,16 @@ interface Pending {
 /**
  * Coalesces the rows of concurrent partition handlers into shared writes, one write at a time. Each `add`
  * resolves once the write holding its rows has stored them (and rejects if it failed), so a handler that awaits
- * it lets its offsets be committed only after its rows are stored.
+ * it lets its offsets be committed only after its rows are stored; with `keep`, once the writer holds them.
  */
 export class BatchWriter {
   private pending: Pending = empty();
+  /** Rows of the write in flight. */
+  private writingRows = 0;
+  /** With `keep`: callers held while too many rows wait. */
+  private held: Waiter[] = [];
+  /** With `keep`: no write before this time (`Date.now()`), after a failed one. */
+  private retryAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> | null = null;
   private again = false;
@@ -40,13 +65,21 @@ export class BatchWriter {
 
   constructor(private readonly options: BatchWriterOptions) {}
 
-  /** Queues rows; resolves once they are written. */
+  /** Rows added and not stored yet, the write in flight included. */
+  get waitingRows(): number {
+    return rowCount(this.pending.batch) + this.writingRows;
+  }
+
+  /** Queues rows; resolves once they are written (with `keep`, once the writer holds them). */
   add(batch: AuditBatch): Promise<void> {
     if (this.closed) return Promise.reject(new AuditError('SLUICE_AUDIT_STORE_CLOSED', 'the audit sink is stopped'));
     if (rowCount(batch) === 0) return Promise.resolve();
-    const done = new Promise<void>((resolve, reject) => this.pending.waiters.push({ resolve, reject }));
+    const keep = this.options.keep;
+    let done: Promise<void> = Promise.resolve();
+    if (!keep) done = new Promise<void>((resolve, reject) => this.pending.waiters.push({ resolve, reject }));
     append(this.pending.batch.events, batch.events);
     append(this.pending.batch.calls, batch.calls);
+    if (keep && this.waitingRows > keep.maxHeldRows) done = new Promise<void>((resolve, reject) => this.held.push({ resolve, reject }));
     if (this.draining || this.full()) this.writeNow();
     else this.timer ??= setTimeout(() => this.writeNow(), this.options.maxMs);
     return done;
@@ -64,6 +97,7 @@ export class BatchWriter {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.release();
   }
 
   private writeNow(): void {
@@ -71,6 +105,11 @@ export class BatchWriter {
     this.timer = null;
     if (this.writing) {
       this.again = true;
+      return;
+    }
+    const wait = this.retryAt - Date.now();
+    if (wait > 0 && !this.draining) {
+      this.timer = setTimeout(() => this.writeNow(), wait);
       return;
     }
     this.writing = this.writeLoop().finally(() => {
@@ -82,15 +121,44 @@ export class BatchWriter {
     do {
       this.again = false;
       const { batch, waiters } = this.pending;
-      if (waiters.length === 0) continue;
+      if (rowCount(batch) === 0) continue;
       this.pending = empty();
+      this.writingRows = rowCount(batch);
       try {
         await this.options.write(batch);
+        this.writingRows = 0;
+        this.retryAt = 0;
         for (const waiter of waiters) waiter.resolve();
       } catch (err) {
+        this.writingRows = 0;
         for (const waiter of waiters) waiter.reject(err);
+        if (this.options.keep && !this.failedKept(batch, err)) return;
       }
-    } while (this.again || (this.pending.waiters.length > 0 && (this.draining || this.full())));
+      if (this.options.keep && this.waitingRows <= this.options.keep.maxHeldRows) this.release();
+    } while (this.again || (rowCount(this.pending.batch) > 0 && (this.draining || this.full())));
+    if (rowCount(this.pending.batch) > 0 && !this.timer) this.timer = setTimeout(() => this.writeNow(), this.options.maxMs);
+  }
+
+  /**
+   * With `keep`: puts the rows of a failed write back ahead of those that came since and schedules the retry; once
+   * draining, gives them up instead. Returns whether the loop goes on.
+   */
+  private failedKept(batch: AuditBatch, err: unknown): boolean {
+    const keep = this.options.keep!;
+    if (this.draining) {
+      keep.lost(batch, err);
+      return true;
+    }
+    this.pending.batch = { events: [...batch.events, ...this.pending.batch.events], calls: [...batch.calls, ...this.pending.batch.calls] };
+    this.retryAt = Date.now() + keep.retryMs;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.writeNow(), keep.retryMs);
+    return false;
+  }
+
+  /** Lets every held caller go on. */
+  private release(): void {
+    for (const waiter of this.held.splice(0)) waiter.resolve();
   }
 
   /** Whether what waits should be written without waiting for the timer. */

@@ -111,4 +111,64 @@ describe('BatchWriter', () => {
     writer.close();
     await expect(writer.add(rows('c1'))).rejects.toMatchObject({ code: 'SLUICE_AUDIT_STORE_CLOSED' });
   });
+
+  describe('keeping the rows', () => {
+    const keeping = (io: { write(batch: AuditBatch): Promise<void> }, lost: AuditBatch[] = [], maxHeldRows = 100): BatchWriter =>
+      new BatchWriter({ maxRows: 3, maxMs: 60_000, keep: { maxHeldRows, retryMs: 30, lost: (batch) => void lost.push(batch) }, write: io.write });
+
+    it('resolves add as soon as it holds the rows, and writes them as before', async () => {
+      const io = manualWrites();
+      const writer = keeping(io);
+      await writer.add(rows('a1'));
+      await writer.add(rows('b1', 'b2'));
+      expect(io.writes.map(ids)).toEqual([['a1', 'b1', 'b2']]);
+      expect(writer.waitingRows).toBe(3);
+      io.finish(0);
+      await new Promise((r) => setImmediate(r));
+      expect(writer.waitingRows).toBe(0);
+    });
+
+    it('writes the rows of a failed write again after retryMs, ahead of the rows that came since', async () => {
+      const io = manualWrites();
+      const writer = keeping(io);
+      await writer.add(rows('a1', 'a2', 'a3'));
+      await writer.add(rows('b1'));
+      io.finish(0, new Error('insert failed'));
+      await new Promise((r) => setImmediate(r));
+      // Not at once, though more than maxRows wait: the retry waits out retryMs.
+      await writer.add(rows('c1'));
+      expect(io.writes).toHaveLength(1);
+      expect(writer.waitingRows).toBe(5);
+      await new Promise((r) => setTimeout(r, 60));
+      expect(io.writes.map(ids)[1]).toEqual(['a1', 'a2', 'a3', 'b1', 'c1']);
+      io.finish(1);
+      await new Promise((r) => setImmediate(r));
+      expect(writer.waitingRows).toBe(0);
+    });
+
+    it('holds add while more than maxHeldRows wait, until a write brings them under', async () => {
+      const io = manualWrites();
+      const writer = keeping(io, [], 4);
+      await writer.add(rows('a1', 'a2', 'a3'));
+      await writer.add(rows('b1'));
+      const held = writer.add(rows('c1'));
+      expect(await settled(held)).toBe(false);
+      io.finish(0);
+      await held;
+      expect(writer.waitingRows).toBe(2);
+    });
+
+    it('while draining, gives up the rows of a failed write to lost() instead of retrying', async () => {
+      const io = manualWrites();
+      const lost: AuditBatch[] = [];
+      const writer = keeping(io, lost);
+      await writer.add(rows('a1'));
+      const drained = writer.drain();
+      io.finish(0, new Error('insert failed'));
+      await drained;
+      expect(lost.map(ids)).toEqual([['a1']]);
+      expect(writer.waitingRows).toBe(0);
+    });
+  });
 });
+
