@@ -108,8 +108,8 @@ describe('MemoryBus unread topics', () => {
     expect(bus.retainedRecords('unread')).toBeGreaterThanOrEqual(UNREAD_KEPT);
     expect(bus.retainedRecords('unread')).toBeLessThan(2 * UNREAD_KEPT);
     const seen: BusRecord[] = [];
-    const sub = await bus.subscribe({ group: 'late', topics: ['unread'] }, async (batch) => void seen.push(...batch));
     const kept = bus.retainedRecords('unread');
+    const sub = await bus.subscribe({ group: 'late', topics: ['unread'] }, async (batch) => void seen.push(...batch));
     for (let i = 0; i < 200 && seen.length < kept; i++) await new Promise((r) => setTimeout(r, 5));
     // The newest records, with their offsets, in order and without a gap.
     expect(seen.map((r) => Number(r.value.toString()))).toEqual(Array.from({ length: kept }, (_, i) => total - kept + i));
