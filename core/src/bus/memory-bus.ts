@@ -46,7 +46,8 @@ interface Member {
   options: SubscribeOptions;
   handler: BatchHandler;
   /** `topic:partition` → running delivery loop. */
-  loops: Map<string, { stop: () => void; done: Promise<void> }>;
+  /** `stop(true)`: hand over the records already there first (a `bulk` member leaving, see `startLoop`). */
+  loops: Map<string, { stop: (flush: boolean) => void; done: Promise<void> }>;
   startAt: Map<string, number>;
 }
 
@@ -125,7 +126,7 @@ export class MemoryBus implements Bus {
     return {
       stop: async () => {
         group.members.delete(member);
-        await this.stopLoops(member, [...member.loops.keys()]);
+        await this.stopLoops(member, [...member.loops.keys()], member.options.bulk === true);
         this.rebalance(group);
       },
     };
@@ -193,15 +194,20 @@ export class MemoryBus implements Bus {
     const topic = this.topic(slot.slice(0, cut));
     const partition = topic.partitions[Number(slot.slice(cut + 1))]!;
     let running = true;
+    // A bulk member waits before taking new records; when it leaves, it takes those that came meanwhile first, as
+    // a member that took them at once would have (the audit sink, stopped last, gets the other roles' last events).
+    let flushing = false;
     let wake: (() => void) | null = null;
-    const stop = (): void => {
+    const stop = (flush: boolean): void => {
       running = false;
+      flushing = flush;
       wake?.();
     };
     const done = (async () => {
-      while (running) {
+      while (running || flushing) {
         const position = Math.max(partition.base, group.committed.get(slot) ?? member.startAt.get(slot) ?? 0);
         if (position >= partition.base + partition.records.length) {
+          if (!running) break;
           await new Promise<void>((resolve) => {
             wake = resolve;
             partition.waiters.push(member.options.bulk ? () => setTimeout(resolve, BULK_WAIT_MS) : resolve);
@@ -212,11 +218,12 @@ export class MemoryBus implements Bus {
         const batch = partition.records.slice(from, from + MAX_BATCH);
         try {
           await member.handler(batch);
-          if (running || group.members.has(member)) {
+          if (running || flushing || group.members.has(member)) {
             group.committed.set(slot, Math.max(group.committed.get(slot) ?? 0, position + batch.length));
             if (!topic.spec.compacted) trim(topic, partition, slot);
           }
         } catch {
+          if (!running) break;
           await sleep(RETRY_AFTER_FAILURE_MS);
         }
       }
@@ -224,13 +231,13 @@ export class MemoryBus implements Bus {
     member.loops.set(slot, { stop, done });
   }
 
-  private async stopLoops(member: Member, slots: string[]): Promise<void> {
+  private async stopLoops(member: Member, slots: string[], flush = false): Promise<void> {
     const pending: Promise<void>[] = [];
     for (const slot of slots) {
       const loop = member.loops.get(slot);
       if (!loop) continue;
       member.loops.delete(slot);
-      loop.stop();
+      loop.stop(flush);
       pending.push(loop.done);
     }
     await Promise.all(pending);

@@ -96,6 +96,27 @@ describe('MemoryBus bulk subscriptions', () => {
   });
 });
 
+describe('MemoryBus bulk subscriptions, stopped', () => {
+  it('hands a bulk handler the records that came during its wait before its subscription stops', async () => {
+    const bus = new MemoryBus();
+    await bus.createTopics([{ topic: 't', partitions: 2, retentionMs: -1, compacted: false }]);
+    const got: string[] = [];
+    const sub = await bus.subscribe({ group: 'bulk', topics: ['t'], bulk: true }, async (batch) => void got.push(...batch.map((r) => r.value.toString())));
+    await bus.produce(Array.from({ length: 6 }, (_, i) => ({ topic: 't', key: `k${i}`, value: Buffer.from(String(i)) })));
+    expect(got).toEqual([]);
+    await sub.stop();
+    expect(got.sort()).toEqual(['0', '1', '2', '3', '4', '5']);
+    // They were committed: a member that joins the group later starts after them.
+    const later: string[] = [];
+    const next = await bus.subscribe({ group: 'bulk', topics: ['t'] }, async (batch) => void later.push(...batch.map((r) => r.value.toString())));
+    await bus.produce([{ topic: 't', key: 'k0', value: Buffer.from('6') }]);
+    await new Promise((r) => setImmediate(r));
+    expect(later).toEqual(['6']);
+    await next.stop();
+    await bus.close();
+  });
+});
+
 describe('MemoryBus unread topics', () => {
   it('keeps only the newest records of a topic no group reads, and hands them to a group that subscribes later', async () => {
     const bus = new MemoryBus();
