@@ -136,7 +136,6 @@ export class BatchWriter {
       }
       if (this.options.keep && this.waitingRows <= this.options.keep.maxHeldRows) this.release();
     } while (this.again || (rowCount(this.pending.batch) > 0 && (this.draining || this.full())));
-    if (rowCount(this.pending.batch) > 0 && !this.timer) this.timer = setTimeout(() => this.writeNow(), this.options.maxMs);
   }
 
   /**
