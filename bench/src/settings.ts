@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parseCpuList } from './proc/proc-stat.js';
 
 /** The repository root (bench/dist/.. /..). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -92,8 +93,15 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
     return n;
   };
   const list = (raw: string): string[] => raw.split(',').map((s) => s.trim()).filter(Boolean);
-  const cpus = /^[0-9][0-9,-]*$/;
-  if (!cpus.test(values['sut-cpus']) || !cpus.test(values['load-cpus'])) throw new Error(`--sut-cpus/--load-cpus take a taskset CPU list\n${HELP}`);
+  const cpuList = (name: 'sut-cpus' | 'load-cpus'): void => {
+    try {
+      parseCpuList(values[name]);
+    } catch {
+      throw new Error(`--${name} takes a taskset CPU list such as 0 or 0-2,4, not ${JSON.stringify(values[name])}\n${HELP}`);
+    }
+  };
+  cpuList('sut-cpus');
+  cpuList('load-cpus');
   if (values.backend !== 'raw' && values.backend !== 'sdk') throw new Error(`--backend must be raw or sdk\n${HELP}`);
   if (values.soak && values['no-soak']) throw new Error(`--soak and --no-soak exclude each other\n${HELP}`);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);

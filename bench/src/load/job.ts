@@ -1,4 +1,4 @@
-import type { GroupUsage } from '../proc/resource-window.js';
+import type { CpuShares, GroupUsage } from '../proc/resource-window.js';
 
 /** What every load job has in common. */
 interface JobBase {
@@ -20,6 +20,8 @@ interface JobBase {
   measure: Record<string, number[]>;
   /** Kernel clock ticks per second, for /proc CPU times. */
   clockTicks: number;
+  /** The CPUs the measured processes are pinned to, whose busy and stolen time is measured over the window. */
+  sutCpus: number[];
 }
 
 /** Fixed offered rate, spread over `sessions` sessions; latency counts from each request's scheduled time. */
@@ -91,4 +93,6 @@ export interface LoadResult {
   usage: Record<string, GroupUsage>;
   /** The generator's own CPU seconds over the window. */
   loadgenCpuSeconds: number;
+  /** How busy the CPUs under test were over the window, and how much of their time the hypervisor took. */
+  sutCpus: CpuShares | null;
 }

@@ -59,6 +59,44 @@ export function treeCpuSeconds(roots: readonly number[], clockTicks: number): nu
   return ticks / clockTicks;
 }
 
+/** CPU numbers of a taskset list such as `0` or `0-2,4`. */
+export function parseCpuList(list: string): number[] {
+  const cpus = new Set<number>();
+  for (const part of list.split(',')) {
+    const m = /^\s*(\d+)(?:-(\d+))?\s*$/.exec(part);
+    if (!m) throw new Error(`not a CPU list: ${list}`);
+    const first = Number(m[1]);
+    const last = m[2] === undefined ? first : Number(m[2]);
+    for (let cpu = first; cpu <= last; cpu++) cpus.add(cpu);
+  }
+  return [...cpus].sort((a, b) => a - b);
+}
+
+/** Time of some CPUs so far, in clock ticks, from /proc/stat: all of it, busy (not idle nor waiting for I/O), and stolen. */
+export interface CpuTicks {
+  total: number;
+  busy: number;
+  /** Time the hypervisor gave the virtual CPU's core to something else while it had work. */
+  steal: number;
+}
+
+/** Summed {@link CpuTicks} of the given CPUs (zeros for CPUs /proc/stat does not list). */
+export function cpuTicks(cpus: readonly number[], statText = readFileSync('/proc/stat', 'utf8')): CpuTicks {
+  const sum: CpuTicks = { total: 0, busy: 0, steal: 0 };
+  const wanted = new Set(cpus);
+  for (const line of statText.split('\n')) {
+    const m = /^cpu(\d+) (.*)$/.exec(line);
+    if (!m || !wanted.has(Number(m[1]))) continue;
+    // user nice system idle iowait irq softirq steal (guest time is already in user and nice).
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = m[2]!.trim().split(/\s+/).map(Number);
+    const total = user + nice + system + idle + iowait + irq + softirq + steal;
+    sum.total += total;
+    sum.busy += total - idle - iowait;
+    sum.steal += steal;
+  }
+  return sum;
+}
+
 /** Resident and peak resident memory of one process, in bytes (zeros once it is gone). */
 export function memoryOf(pid: number): { rss: number; hwm: number } {
   try {

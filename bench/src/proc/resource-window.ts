@@ -1,4 +1,4 @@
-import { treeCpuSeconds, treeMemory } from './proc-stat.js';
+import { cpuTicks, treeCpuSeconds, treeMemory, type CpuTicks } from './proc-stat.js';
 
 /** What one group of processes cost during a measured window. */
 export interface GroupUsage {
@@ -13,7 +13,18 @@ export interface GroupUsage {
   peakRssBytes: number;
 }
 
-/** CPU and memory of named process groups between `begin()` and `end()`, with memory sampled in between. */
+/** How busy some CPUs were over a window, as shares of their time (0–1). */
+export interface CpuShares {
+  /** Running anything: the processes under test, the kernel's work for them, anything else pinned there. */
+  busy: number;
+  /** Stolen by the hypervisor: time the CPU had work but its core ran another machine's. */
+  steal: number;
+}
+
+/**
+ * CPU and memory of named process groups between `begin()` and `end()`, with memory sampled in between, and how
+ * busy the given CPUs (those the groups are pinned to) were.
+ */
 export class ResourceWindow {
   private cpuAtBegin = new Map<string, number>();
   private maxRss = new Map<string, number>();
@@ -24,19 +35,23 @@ export class ResourceWindow {
     private readonly groups: Readonly<Record<string, readonly number[]>>,
     private readonly clockTicks: number,
     private readonly sampleEveryMs = 1000,
+    private readonly cpus: readonly number[] = [],
   ) {}
+
+  private cpusAtBegin: CpuTicks | null = null;
 
   /** Starts the window. */
   begin(): void {
     for (const [name, pids] of Object.entries(this.groups)) this.cpuAtBegin.set(name, treeCpuSeconds(pids, this.clockTicks));
     this.selfAtBegin = process.cpuUsage();
+    this.cpusAtBegin = this.cpus.length ? cpuTicks(this.cpus) : null;
     this.sampleMemory();
     this.timer = setInterval(() => this.sampleMemory(), this.sampleEveryMs);
     this.timer.unref();
   }
 
-  /** Ends the window: usage per group, and this process's own CPU seconds. */
-  end(): { groups: Record<string, GroupUsage>; selfCpuSeconds: number } {
+  /** Ends the window: usage per group, this process's own CPU seconds, and the shares of the CPUs (null if none). */
+  end(): { groups: Record<string, GroupUsage>; selfCpuSeconds: number; cpus: CpuShares | null } {
     const self = process.cpuUsage(this.selfAtBegin);
     if (this.timer) clearInterval(this.timer);
     this.sampleMemory();
@@ -48,7 +63,13 @@ export class ResourceWindow {
         peakRssBytes: treeMemory(pids).hwm,
       };
     }
-    return { groups, selfCpuSeconds: (self.user + self.system) / 1e6 };
+    let cpus: CpuShares | null = null;
+    if (this.cpusAtBegin) {
+      const now = cpuTicks(this.cpus);
+      const total = now.total - this.cpusAtBegin.total;
+      if (total > 0) cpus = { busy: (now.busy - this.cpusAtBegin.busy) / total, steal: (now.steal - this.cpusAtBegin.steal) / total };
+    }
+    return { groups, selfCpuSeconds: (self.user + self.system) / 1e6, cpus };
   }
 
   private sampleMemory(): void {

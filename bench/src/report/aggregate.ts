@@ -32,6 +32,11 @@ export interface CaseSummary {
   cpuUsPerOp: Record<string, number>;
   /** The generator's CPU as a share of one core over the window (worst round). */
   loadgenCoreShare: number;
+  /**
+   * How busy the CPUs under test were, and the share of their time the hypervisor took (steal), over the rounds'
+   * windows (worst round of each); null when no round measured them.
+   */
+  sutCpus: { busy: number; steal: number } | null;
   /** Largest peak RSS over the rounds, by process group, in MiB. */
   peakRssMiB: Record<string, number>;
   backendCalls: number;
@@ -86,7 +91,14 @@ function pool(target: string, caseId: string, runs: readonly CaseRun[], spec: Ca
     throughputRatio: null,
     cpuUsPerOp: Object.fromEntries(Object.entries(cpu).map(([g, s]) => [g, ok > 0 ? (s / ok) * 1e6 : 0])),
     loadgenCoreShare: Math.max(0, ...done.map((r) => r.loadgenCpuSeconds / r.windowSeconds)),
+    sutCpus: worstShares(done.flatMap((r) => (r.sutCpus ? [r.sutCpus] : []))),
     peakRssMiB: rss,
     backendCalls: runs.reduce((n, r) => n + (r.backendCalls ?? 0), 0),
   };
+}
+
+/** The largest busy and steal shares of the rounds (older reports have none: null). */
+function worstShares(shares: ReadonlyArray<{ busy: number; steal: number }>): { busy: number; steal: number } | null {
+  if (shares.length === 0) return null;
+  return { busy: Math.max(...shares.map((s) => s.busy)), steal: Math.max(...shares.map((s) => s.steal)) };
 }

@@ -71,12 +71,13 @@ function caseLegend(): string {
   return [
     'Latency in ms (pooled histogram of all rounds; open loop: from the scheduled send time). "added" is the difference to S0 in the same case and run; the S0-control row is the noise band.',
     '"× S0" is achieved rate over S0 (closed loop and churn). CPU is µs per successful call (churn: per session cycle) from /proc utime+stime of each process tree: gateway (every process of the target, children included), backend, broker, and the load generator itself ("gen %" is its share of its one core).',
+    '"SUT busy %" is how busy the CPUs under test were over the window (everything pinned there, the kernel\'s work included) and "steal %" the share of their time the hypervisor gave to other machines while they had work, from /proc/stat (worst round): a case whose tails rise with steal measured the machine, not the target.',
     `Peak RSS is the largest VmHWM / sampled VmRSS sum of the group, MiB. ⚠: the generator used over ${GENERATOR_BOUND * 100}% of its core, so it may be what limits that row's rate.`,
   ].join(' ');
 }
 
 function caseTable(rows: readonly CaseSummary[]): string {
-  const head = ['target', 'offered/s', 'achieved/s', 'per round', 'errors', 'p50', 'p90', 'p99', 'p99.9', 'added p50', 'added p99', '× S0', 'CPU gw µs', 'CPU backend µs', 'CPU broker µs', 'CPU gen µs', 'gen %', 'RSS gw MiB'];
+  const head = ['target', 'offered/s', 'achieved/s', 'per round', 'errors', 'p50', 'p90', 'p99', 'p99.9', 'added p50', 'added p99', '× S0', 'CPU gw µs', 'CPU backend µs', 'CPU broker µs', 'CPU gen µs', 'gen %', 'SUT busy %', 'steal %', 'RSS gw MiB'];
   return table(
     head,
     rows.map((s) => [
@@ -97,6 +98,8 @@ function caseTable(rows: readonly CaseSummary[]): string {
       s.cpuUsPerOp.broker === undefined ? '—' : us(s.cpuUsPerOp.broker),
       us(s.cpuUsPerOp.loadgen ?? 0),
       `${(s.loadgenCoreShare * 100).toFixed(0)}%${s.loadgenCoreShare >= GENERATOR_BOUND ? ' ⚠' : ''}`,
+      s.sutCpus ? `${(s.sutCpus.busy * 100).toFixed(0)}%` : '—',
+      s.sutCpus ? `${(s.sutCpus.steal * 100).toFixed(1)}%` : '—',
       (s.peakRssMiB.target ?? 0).toFixed(0),
     ]),
   );

@@ -3,6 +3,7 @@ import type { CaseSpec } from '../plan/cases.js';
 import type { BenchSettings } from '../settings.js';
 import type { RunningTarget } from '../targets/target.js';
 import type { BackendProcess } from './backend-process.js';
+import { parseCpuList } from '../proc/proc-stat.js';
 import { measureGroups } from './measure-groups.js';
 import { waitQuiet } from './quiet.js';
 import { runLoad } from './spawn-load.js';
@@ -35,6 +36,7 @@ export function jobFor(settings: Readonly<BenchSettings>, spec: CaseSpec, runnin
     timeoutMs: 10_000 + spec.delayMs,
     measure: measureGroups(running, backend.pid),
     clockTicks: settings.clockTicks,
+    sutCpus: parseCpuList(settings.sutCpus),
   };
   if (spec.load === 'open') return { ...base, kind: 'open', rate: spec.rate ?? 1, sessions: spec.sessions, maxConnections: 256 };
   return { ...base, kind: spec.load, sessions: spec.sessions };

@@ -5,6 +5,7 @@ import { eventsProduced, eventsStored } from '../targets/sluice-probe.js';
 import type { SluiceTarget } from '../targets/sluice-target.js';
 import type { BackendProcess } from './backend-process.js';
 import { onCleanup } from './cleanup.js';
+import { parseCpuList } from '../proc/proc-stat.js';
 import { freePort } from './managed-process.js';
 import { measureGroups } from './measure-groups.js';
 import { runLoad } from './spawn-load.js';
@@ -89,6 +90,7 @@ export async function runSoak(
       timeoutMs: 10_000,
       measure: measureGroups(running, backend.pid),
       clockTicks: settings.clockTicks,
+      sutCpus: parseCpuList(settings.sutCpus),
       rate: settings.soakRate,
       sessions: 8,
       maxConnections: 256,

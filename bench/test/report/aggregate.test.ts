@@ -21,7 +21,7 @@ const spec = (id: string, load: CaseSpec['load'], sessions: number): CaseSpec =>
 const CASES = [spec('open', 'open', 1), spec('closed', 'closed', 32)];
 
 /** A run whose latencies are all `latencyUs` and whose gateway spent `cpuUs` per call. */
-function run(target: string, caseId: string, round: number, rate: number, latencyUs: number, cpuUs: number): CaseRun {
+function run(target: string, caseId: string, round: number, rate: number, latencyUs: number, cpuUs: number, steal = 0.01): CaseRun {
   const histogram = newHistogram();
   const ok = rate * 10;
   histogram.recordValueWithCount(latencyUs, ok);
@@ -39,6 +39,7 @@ function run(target: string, caseId: string, round: number, rate: number, latenc
     sendLagUs: null,
     usage: { target: { cpuSeconds: (cpuUs * ok) / 1e6, maxRssBytes: 2 ** 20, peakRssBytes: 2 ** 21 } },
     loadgenCpuSeconds: 1,
+    sutCpus: { busy: 0.5, steal },
   };
   return { round, target, case: caseId, at: '', result, error: null, backendCalls: ok };
 }
@@ -48,7 +49,7 @@ describe('summary and floors', () => {
     run('S0', 'open', 1, 500, 1000, 0),
     run('S0', 'open', 2, 500, 1000, 0),
     run('S3', 'open', 1, 500, 1300, 100),
-    run('S3', 'open', 2, 500, 1500, 140),
+    run('S3', 'open', 2, 500, 1500, 140, 0.08),
     run('S0', 'closed', 1, 10_000, 3000, 0),
     run('S3', 'closed', 1, 4_000, 8000, 200),
     { round: 2, target: 'S3', case: 'closed', at: '', result: null, error: 'did not start: boom', backendCalls: null },
@@ -63,6 +64,8 @@ describe('summary and floors', () => {
     expect(s3open.latencyUs.p50).toBeLessThanOrEqual(1301);
     expect(s3open.addedUs!.p50).toBeCloseTo(300, -1);
     expect(s3open.cpuUsPerOp.target).toBeCloseTo(120, 5);
+    // The worst round's steal is the one that may have set the pooled tail.
+    expect(s3open.sutCpus).toEqual({ busy: 0.5, steal: 0.08 });
     const s3closed = rows.find((r) => r.target === 'S3' && r.case === 'closed')!;
     expect(s3closed.failedRounds).toBe(1);
     expect(s3closed.failures[0]).toMatch(/boom/);
