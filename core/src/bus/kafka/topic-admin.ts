@@ -9,6 +9,14 @@ const unknownTopic = (message: string, cause?: unknown): SluiceError =>
   new SluiceError('SLUICE_BUS_UNKNOWN_TOPIC', message, { retriable: false, cause });
 
 /**
+ * How long `create` waits for the broker to list topics that exist. A process that finds a topic already created
+ * (by another starting at the same time) is not told when it is ready, and a broker serves a new topic's metadata
+ * a moment after creating it: longer when its core is busy, as when every role of a cluster starts at once.
+ */
+export const CREATED_TOPIC_WAIT_MS = 10_000;
+const CREATED_TOPIC_POLL_MS = 100;
+
+/**
  * Topic administration for the Kafka bus: creation, metadata and settings, with a cache of the partition
  * counts seen so that producing and subscribing check topics without a round trip each time.
  */
@@ -21,6 +29,7 @@ export class TopicAdmin {
   constructor(
     private readonly admin: Admin,
     private readonly logger: KafkaBusLogger,
+    private readonly createdTopicWaitMs = CREATED_TOPIC_WAIT_MS,
   ) {}
 
   /** Creates the topics that do not exist; warns when an existing one has another partition count. */
@@ -39,7 +48,7 @@ export class TopicAdmin {
           ],
         })),
       });
-      await this.fetch(specs.map((s) => s.topic));
+      await this.fetchCreated(specs.map((s) => s.topic));
     } catch (error) {
       throw toBusError(error, `create topics ${specs.map((s) => s.topic).join(', ')}`);
     }
@@ -123,6 +132,19 @@ export class TopicAdmin {
       throw error;
     });
     return this.connecting;
+  }
+
+  /** {@link fetch} for topics that exist now, asking again while the broker does not list them yet. */
+  private async fetchCreated(topics: readonly string[]): Promise<void> {
+    const until = Date.now() + this.createdTopicWaitMs;
+    for (;;) {
+      try {
+        return await this.fetch(topics);
+      } catch (error) {
+        if (!(error instanceof SluiceError && error.code === 'SLUICE_BUS_UNKNOWN_TOPIC') || Date.now() >= until) throw error;
+        await new Promise((resolve) => setTimeout(resolve, CREATED_TOPIC_POLL_MS));
+      }
+    }
   }
 
   private async fetch(topics: readonly string[]): Promise<void> {
