@@ -7,14 +7,19 @@ const unknownTopicError = (): Error => Object.assign(new Error('This server does
 
 /**
  * An admin client whose topics already exist (as when another process created them a moment ago), and whose
- * broker lists them only from its `listAfter`-th metadata request on.
+ * broker lists them only from its `listAfter`-th metadata request on; `createFails` makes creating them end in the
+ * error the client gives when it stops waiting for their leaders.
  */
-function fakeAdmin(listAfter: number): { admin: Admin; metadataRequests: () => number } {
+function fakeAdmin(listAfter: number, createFails = false): { admin: Admin; metadataRequests: () => number } {
   let requests = 0;
   const admin = {
     connect: async () => {},
     disconnect: async () => {},
-    createTopics: async () => false,
+    createTopics: async () => {
+      // kafkajs, having created the topics, gives up waiting for their leaders with this error.
+      if (createFails) throw Object.assign(new Error('KafkaJSNumberOfRetriesExceeded'), { originalError: unknownTopicError() });
+      return false;
+    },
     fetchTopicMetadata: async ({ topics }: { topics: string[] }) => {
       requests++;
       if (requests < listAfter) throw unknownTopicError();
@@ -32,6 +37,14 @@ describe('TopicAdmin', () => {
     const topics = new TopicAdmin(admin, () => {}, 5_000);
     await topics.create([spec]);
     expect(metadataRequests()).toBe(3);
+    expect(await topics.knownPartitionCounts(['t'])).toEqual(new Map([['t', 3]]));
+  });
+
+  it('waits for topics it created when the client gave up waiting for their leaders', async () => {
+    const { admin, metadataRequests } = fakeAdmin(2, true);
+    const topics = new TopicAdmin(admin, () => {}, 5_000);
+    await topics.create([spec]);
+    expect(metadataRequests()).toBe(2);
     expect(await topics.knownPartitionCounts(['t'])).toEqual(new Map([['t', 3]]));
   });
 

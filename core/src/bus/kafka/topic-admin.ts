@@ -37,17 +37,23 @@ export class TopicAdmin {
     if (specs.length === 0) return;
     try {
       await this.connect();
-      await this.admin.createTopics({
-        waitForLeaders: true,
-        topics: specs.map((spec) => ({
-          topic: spec.topic,
-          numPartitions: spec.partitions,
-          configEntries: [
-            { name: 'retention.ms', value: String(spec.retentionMs) },
-            { name: 'cleanup.policy', value: spec.compacted ? 'compact' : 'delete' },
-          ],
-        })),
-      });
+      try {
+        await this.admin.createTopics({
+          waitForLeaders: true,
+          topics: specs.map((spec) => ({
+            topic: spec.topic,
+            numPartitions: spec.partitions,
+            configEntries: [
+              { name: 'retention.ms', value: String(spec.retentionMs) },
+              { name: 'cleanup.policy', value: spec.compacted ? 'compact' : 'delete' },
+            ],
+          })),
+        });
+      } catch (error) {
+        // The client waits for the new topics' leaders and gives up with this error when the broker is slow to
+        // list them: they exist, so wait for them below.
+        if (!isUnknownTopic(error)) throw error;
+      }
       await this.fetchCreated(specs.map((s) => s.topic));
     } catch (error) {
       throw toBusError(error, `create topics ${specs.map((s) => s.topic).join(', ')}`);
