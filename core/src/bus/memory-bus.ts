@@ -22,6 +22,14 @@ const TRIM_MIN = 32;
  */
 export const UNREAD_KEPT = 128;
 /**
+ * What a partition of a compacted topic keeps of the records it has dropped: the latest record of each key, as
+ * Kafka's log compaction does, for a group that subscribes later from the beginning (a policy worker reads the
+ * latest `registry` snapshot so). At most this many keys, the most recently written: one record per key is still
+ * one per session ever opened on `sessions`, so without a bound a long-running gateway would grow by about a
+ * kilobyte per session.
+ */
+export const COMPACTED_KEPT = 1024;
+/**
  * How long a `bulk` subscription waits, once a record arrives, before its handler takes what came: the handler
  * runs once per few requests instead of once per record, and after them, while records still die young.
  */
@@ -31,6 +39,8 @@ interface Partition {
   /** Records from offset `base` on; older ones were committed by every group and dropped. */
   records: BusRecord[];
   base: number;
+  /** Compacted topics: the latest dropped record of each key (of at most {@link COMPACTED_KEPT}), in offset order. */
+  kept: Map<string, BusRecord>;
   /** Wakes the consumers waiting for records past the end. */
   waiters: Array<() => void>;
 }
@@ -81,15 +91,18 @@ export class MemoryBus implements Bus {
   async createTopics(specs: readonly TopicSpec[]): Promise<void> {
     for (const spec of specs) {
       if (this.topics.has(spec.topic)) continue;
-      const partitions = Array.from({ length: spec.partitions }, () => ({ records: [], base: 0, waiters: [] }));
+      const partitions = Array.from({ length: spec.partitions }, () => ({ records: [], base: 0, kept: new Map(), waiters: [] }));
       this.topics.set(spec.topic, { spec, partitions, groups: new Set() });
       for (const group of this.groups.values()) this.rebalance(group);
     }
   }
 
-  /** Records a topic still holds in memory (those not yet committed by every group that reads it). */
+  /**
+   * Records a topic still holds in memory: those not yet committed by every group that reads it, and of a
+   * compacted topic the latest record of each key dropped.
+   */
   retainedRecords(topic: string): number {
-    return this.topic(topic).partitions.reduce((n, p) => n + p.records.length, 0);
+    return this.topic(topic).partitions.reduce((n, p) => n + p.records.length + p.kept.size, 0);
   }
 
   async partitionCount(topic: string): Promise<number> {
@@ -153,7 +166,7 @@ export class MemoryBus implements Bus {
       if (!partition) throw new Error(`topic ${record.topic} has no partition ${index}`);
       partition.records.push(new MemoryRecord(record, index, String(partition.base + partition.records.length), Date.now()));
       touched.add(partition);
-      if (topic.groups.size === 0) keepNewest(partition);
+      if (topic.groups.size === 0) keepNewest(topic, partition);
     }
     for (const partition of touched) {
       const waiters = partition.waiters.splice(0);
@@ -205,7 +218,21 @@ export class MemoryBus implements Bus {
     };
     const done = (async () => {
       while (running || flushing) {
-        const position = Math.max(partition.base, group.committed.get(slot) ?? member.startAt.get(slot) ?? 0);
+        const next = group.committed.get(slot) ?? member.startAt.get(slot) ?? 0;
+        if (next < partition.base && partition.kept.size > 0) {
+          // A group new to a compacted topic first reads what compaction kept of the records before `base`.
+          const batch = keptFrom(partition, next);
+          const after = batch.length ? Number(batch[batch.length - 1]!.offset) + 1 : partition.base;
+          try {
+            if (batch.length) await member.handler(batch);
+            if (running || flushing || group.members.has(member)) group.committed.set(slot, Math.max(group.committed.get(slot) ?? 0, after));
+          } catch {
+            if (!running) break;
+            await sleep(RETRY_AFTER_FAILURE_MS);
+          }
+          continue;
+        }
+        const position = Math.max(partition.base, next);
         if (position >= partition.base + partition.records.length) {
           if (!running) break;
           await new Promise<void>((resolve) => {
@@ -220,7 +247,7 @@ export class MemoryBus implements Bus {
           await member.handler(batch);
           if (running || flushing || group.members.has(member)) {
             group.committed.set(slot, Math.max(group.committed.get(slot) ?? 0, position + batch.length));
-            if (!topic.spec.compacted) trim(topic, partition, slot);
+            trim(topic, partition, slot);
           }
         } catch {
           if (!running) break;
@@ -268,11 +295,10 @@ function busError(code: 'SLUICE_BUS_UNKNOWN_TOPIC' | 'SLUICE_BUS_CLOSED', messag
 }
 
 /** Drops the oldest records of an unread partition once it holds twice {@link UNREAD_KEPT} (O(1) per record). */
-function keepNewest(partition: Partition): void {
+function keepNewest(topic: Topic, partition: Partition): void {
   const drop = partition.records.length - UNREAD_KEPT;
   if (drop < UNREAD_KEPT) return;
-  partition.records.splice(0, drop);
-  partition.base += drop;
+  dropOldest(topic, partition, drop);
 }
 
 /** Drops the records of a partition that every group subscribed to its topic has committed. */
@@ -281,6 +307,37 @@ function trim(topic: Topic, partition: Partition, slot: string): void {
   for (const group of topic.groups) committedByAll = Math.min(committedByAll, group.committed.get(slot) ?? 0);
   const drop = committedByAll - partition.base;
   if (drop < TRIM_MIN || drop * 2 < partition.records.length) return;
-  partition.records.splice(0, drop);
-  partition.base += drop;
+  dropOldest(topic, partition, drop);
+}
+
+/**
+ * Drops the `n` oldest records of a partition; a compacted topic keeps the latest of each key in `kept` (the
+ * newest {@link COMPACTED_KEPT} keys), so a record there is replaced by a later one of its key.
+ */
+function dropOldest(topic: Topic, partition: Partition, n: number): void {
+  const dropped = partition.records.splice(0, n);
+  partition.base += n;
+  if (!topic.spec.compacted) return;
+  const kept = partition.kept;
+  for (const record of dropped) {
+    // Kafka refuses keyless records on a compacted topic; here each is its own key.
+    const key = record.key ?? `\u0000${record.offset}`;
+    kept.delete(key);
+    kept.set(key, record);
+  }
+  for (const key of kept.keys()) {
+    if (kept.size <= COMPACTED_KEPT) break;
+    kept.delete(key);
+  }
+}
+
+/** What a compacted partition kept from offset `from` on, in offset order, at most a batch. */
+function keptFrom(partition: Partition, from: number): BusRecord[] {
+  const batch: BusRecord[] = [];
+  for (const record of partition.kept.values()) {
+    if (Number(record.offset) < from) continue;
+    batch.push(record);
+    if (batch.length === MAX_BATCH) break;
+  }
+  return batch;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BULK_WAIT_MS, MemoryBus, UNREAD_KEPT } from '../../src/bus/memory-bus.js';
+import { BULK_WAIT_MS, COMPACTED_KEPT, MemoryBus, UNREAD_KEPT } from '../../src/bus/memory-bus.js';
 import type { Bus, BusRecord } from '../../src/bus/types.js';
 import { busContract } from './contract.js';
 
@@ -139,6 +139,79 @@ describe('MemoryBus unread topics', () => {
     await sub.stop();
     await bus.produce(Array.from({ length: 3 * UNREAD_KEPT }, (_, i) => ({ topic: 'unread', key: 'k', value: Buffer.from(String(total + i)) })));
     expect(bus.retainedRecords('unread')).toBeGreaterThanOrEqual(3 * UNREAD_KEPT);
+    await bus.close();
+  });
+});
+
+describe('MemoryBus compacted topics', () => {
+  const record = (key: string, value: string) => ({ topic: 'c', key, value: Buffer.from(value) });
+  const until = async (check: () => boolean): Promise<void> => {
+    for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(check()).toBe(true);
+  };
+  const readAll = async (bus: MemoryBus, group: string, want: number): Promise<BusRecord[]> => {
+    const seen: BusRecord[] = [];
+    const sub = await bus.subscribe({ group, topics: ['c'] }, async (batch) => void seen.push(...batch));
+    await until(() => seen.length >= want);
+    await new Promise((r) => setTimeout(r, 20));
+    await sub.stop();
+    return seen;
+  };
+
+  it('keeps the latest record of each key once read, and a group that subscribes later reads those, then the rest', async () => {
+    const bus = new MemoryBus();
+    await bus.createTopics([{ topic: 'c', partitions: 1, retentionMs: -1, compacted: true }]);
+    const reader: BusRecord[] = [];
+    const sub = await bus.subscribe({ group: 'reader', topics: ['c'] }, async (batch) => void reader.push(...batch));
+    // Sessions opened and closed: each key written twice; 'registry' written over and over.
+    for (let i = 0; i < 300; i++) await bus.produce([record(`s${i}`, `opened ${i}`), record('registry', `snapshot ${i}`), record(`s${i}`, `closed ${i}`)]);
+    await until(() => reader.length === 900);
+    await until(() => bus.retainedRecords('c') < 400);
+    await bus.produce([record('registry', 'snapshot last'), record('s-open', 'opened')]);
+
+    const late = await readAll(bus, 'late', 302);
+    const latest = new Map(late.map((r) => [r.key, r.value.toString()]));
+    expect(latest.get('registry')).toBe('snapshot last');
+    expect(latest.get('s7')).toBe('closed 7');
+    expect(latest.get('s-open')).toBe('opened');
+    expect(latest.size).toBe(302);
+    // In offset order; superseded values only among the newest records, not compacted yet (as on Kafka).
+    const offsets = late.map((r) => Number(r.offset));
+    expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    expect(late.length).toBeLessThan(302 + 64);
+    const superseded = late.filter((r) => r.value.toString().startsWith('opened') && r.key !== 's-open');
+    expect(superseded.length).toBeLessThan(32);
+    for (const r of superseded) expect(Number(r.offset)).toBeGreaterThan(900 - 64);
+    await sub.stop();
+    await bus.close();
+  });
+
+  it('keeps at most the newest COMPACTED_KEPT keys per partition', async () => {
+    const bus = new MemoryBus();
+    await bus.createTopics([{ topic: 'c', partitions: 1, retentionMs: -1, compacted: true }]);
+    const reader: BusRecord[] = [];
+    const sub = await bus.subscribe({ group: 'reader', topics: ['c'] }, async (batch) => void reader.push(...batch));
+    const total = Math.ceil((5 * COMPACTED_KEPT) / 100) * 100;
+    for (let i = 0; i < total; i += 100) await bus.produce(Array.from({ length: 100 }, (_, j) => record(`s${i + j}`, `closed ${i + j}`)));
+    await until(() => reader.length === total);
+    await until(() => bus.retainedRecords('c') <= COMPACTED_KEPT + 64);
+    const late = await readAll(bus, 'late', bus.retainedRecords('c'));
+    // The newest keys, without a gap among them; the oldest are gone.
+    const keys = late.map((r) => Number(r.key!.slice(1)));
+    expect(keys.at(-1)).toBe(total - 1);
+    expect(keys).toEqual(Array.from({ length: keys.length }, (_, i) => total - keys.length + i));
+    expect(keys.length).toBeGreaterThanOrEqual(COMPACTED_KEPT);
+    await sub.stop();
+    await bus.close();
+  });
+
+  it('keeps the latest record of each key of a compacted topic no group reads yet', async () => {
+    const bus = new MemoryBus();
+    await bus.createTopics([{ topic: 'c', partitions: 1, retentionMs: -1, compacted: true }]);
+    await bus.produce([record('registry', 'first')]);
+    for (let i = 0; i < 4 * UNREAD_KEPT; i++) await bus.produce([record(`other${i % 3}`, `v${i}`)]);
+    const late = await readAll(bus, 'late', 1);
+    expect(late.find((r) => r.key === 'registry')?.value.toString()).toBe('first');
     await bus.close();
   });
 });
