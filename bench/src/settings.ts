@@ -40,6 +40,8 @@ export interface BenchSettings {
   kafkaPort: number;
   /** Longest wait, before each case, for the target to get back to its idle CPU load (a backlog draining). */
   settleBudgetMs: number;
+  /** Closed-loop load a target takes after it starts, before its first case, not recorded (0: none). */
+  targetWarmupMs: number;
   /** Start a local broker when none answers (full mode). */
   startBroker: boolean;
   clockTicks: number;
@@ -54,6 +56,7 @@ export const HELP = `usage: node bench/dist/main.js [options]
   --targets S0,S3       only these targets (ids as in the report)
   --cases ID,ID         only these cases (ids as in the report)
   --duration-s N        measured seconds of every case
+  --target-warmup-s N   unrecorded load each target takes after it starts, before its first case (full: 10)
   --rate N              offered calls/s of every open-loop case
   --soak-s N, --soak-rate N, --soak-sample-s N
   --no-peers            leave out peer gateways
@@ -75,6 +78,7 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
       targets: { type: 'string', default: '' },
       cases: { type: 'string', default: '' },
       'duration-s': { type: 'string' },
+      'target-warmup-s': { type: 'string' },
       rate: { type: 'string' },
       'soak-s': { type: 'string' },
       'soak-rate': { type: 'string' },
@@ -127,6 +131,7 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
     kafkaPort: number('KAFKA_PORT', env.KAFKA_PORT, 9092, 1),
     startBroker: !smoke,
     settleBudgetMs: smoke ? 2_000 : 30_000,
+    targetWarmupMs: number('target-warmup-s', values['target-warmup-s'], smoke ? 0.3 : 10, 0) * 1000,
     clockTicks: clockTicks(),
   });
 }

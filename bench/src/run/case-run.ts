@@ -42,6 +42,24 @@ export function jobFor(settings: Readonly<BenchSettings>, spec: CaseSpec, runnin
   return { ...base, kind: spec.load, sessions: spec.sessions };
 }
 
+/**
+ * Load a target takes after it starts and before its first case, not recorded: a closed loop of 8 sessions, 1 KB
+ * echo. A fresh gateway spends its first seconds under load compiling its hot paths and, with chDB, writing its
+ * first parts; without this, the stalls of that (up to 100–200 ms each, for 2–4 s) fell into the first case's
+ * window, whose p99 then measured the start rather than the gateway. Resolves whatever happens (a case records
+ * its own failure).
+ */
+export async function warmUp(settings: Readonly<BenchSettings>, running: RunningTarget, backend: BackendProcess): Promise<string | null> {
+  const spec: CaseSpec = { id: 'warm-up', load: 'closed', rate: null, sessions: 8, payloadBytes: 1024, delayMs: 0, warmupMs: 0, durationMs: settings.targetWarmupMs, scope: 'core' };
+  try {
+    await backend.setKnobs({ delayMs: 0, responseBytes: 0 });
+    await runLoad(settings, jobFor(settings, spec, running, backend));
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
 /** Sets the backend's knobs for the case, runs the load generator, and records what happened. */
 export async function runCase(
   settings: Readonly<BenchSettings>,

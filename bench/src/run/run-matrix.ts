@@ -2,7 +2,7 @@ import type { CaseSpec } from '../plan/cases.js';
 import type { PlannedTarget } from '../plan/targets.js';
 import type { BenchSettings } from '../settings.js';
 import type { BackendProcess } from './backend-process.js';
-import { runCase, type CaseRun } from './case-run.js';
+import { runCase, warmUp, type CaseRun } from './case-run.js';
 import { freePort } from './managed-process.js';
 import { onCleanup } from './cleanup.js';
 import { pinTrees } from './pin.js';
@@ -20,9 +20,9 @@ export function casesFor(target: PlannedTarget, cases: readonly CaseSpec[]): Cas
 }
 
 /**
- * Interleaved rounds: each round starts every target in turn, runs its cases, and stops it, so only one system
- * under test runs at a time and drift over the run hits every target alike. A target that fails to start gets its
- * cases recorded as failed for that round.
+ * Interleaved rounds: each round starts every target in turn, warms it up (`warmUp`), runs its cases, and stops it,
+ * so only one system under test runs at a time and drift over the run hits every target alike. A target that fails
+ * to start gets its cases recorded as failed for that round.
  */
 export async function runMatrix(
   settings: Readonly<BenchSettings>,
@@ -52,6 +52,10 @@ export async function runMatrix(
       try {
         await pinTrees(running.pids, settings.sutCpus);
         const idleCores = await cpuLoad([...running.pids, backend.pid], settings.clockTicks, settings.mode === 'smoke' ? 200 : 1_000);
+        if (settings.targetWarmupMs > 0) {
+          const failed = await warmUp(settings, running, backend);
+          if (failed) log(`  warm-up failed: ${failed.slice(0, 300)}`);
+        }
         for (const spec of mine) {
           const run = await runCase(settings, round, planned.id, spec, running, backend, idleCores);
           runs.push(run);
