@@ -32,7 +32,10 @@ export class TopicAdmin {
     private readonly createdTopicWaitMs = CREATED_TOPIC_WAIT_MS,
   ) {}
 
-  /** Creates the topics that do not exist; warns when an existing one has another partition count. */
+  /**
+   * Creates the topics that do not exist and waits until the broker lists them all (up to `createdTopicWaitMs`);
+   * warns when an existing one has another partition count.
+   */
   async create(specs: readonly TopicSpec[]): Promise<void> {
     if (specs.length === 0) return;
     try {
