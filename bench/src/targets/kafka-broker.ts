@@ -33,8 +33,8 @@ export async function brokerAnswers(port: number, timeoutMs = 3_000): Promise<bo
 
 /**
  * The broker on 127.0.0.1:KAFKA_PORT: the one already answering (used as it is), or in full mode one started
- * with deploy/local/kafka.sh pinned to the CPUs under test (and stopped again by `stop`). Null when none answers
- * and none may be started.
+ * with deploy/local/kafka.sh pinned to the CPUs under test, from empty data (and stopped again by `stop`). Null
+ * when none answers and none may be started.
  */
 export async function obtainBroker(settings: Readonly<BenchSettings>): Promise<Broker | null> {
   const port = settings.kafkaPort;
@@ -45,6 +45,10 @@ export async function obtainBroker(settings: Readonly<BenchSettings>): Promise<B
     return { address, pid, version: kafkaVersion(pid), startedHere: false, note: 'already running (not pinned by this run)', stop: () => Promise.resolve() };
   }
   if (!settings.startBroker) return null;
+  // A broker it starts begins empty: the topics tests and earlier runs left (thousands of partitions) keep an idle
+  // broker busy on the core every target shares (S0 at 32 sessions ran at 3,948 calls/s beside such a broker,
+  // 8,686 beside an empty one, minutes apart). kafka.sh keeps that local data only for local use.
+  await run('bash', [KAFKA_SH, 'reset'], { env, timeout: 120_000 });
   await run('taskset', ['-c', settings.sutCpus, 'bash', KAFKA_SH, 'start'], { env, timeout: 600_000 });
   const pid = brokerPid(port);
   return {
@@ -52,7 +56,7 @@ export async function obtainBroker(settings: Readonly<BenchSettings>): Promise<B
     pid,
     version: kafkaVersion(pid),
     startedHere: true,
-    note: `started by this run with deploy/local/kafka.sh, pinned to CPUs ${settings.sutCpus}`,
+    note: `started by this run with deploy/local/kafka.sh from empty data, pinned to CPUs ${settings.sutCpus}`,
     async stop() {
       await run('bash', [KAFKA_SH, 'stop'], { env, timeout: 60_000 }).catch(() => undefined);
     },
