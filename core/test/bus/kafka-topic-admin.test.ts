@@ -1,6 +1,8 @@
-import type { Admin } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { TopicAdmin } from '../../src/bus/kafka/topic-admin.js';
+
+/** The Kafka client's admin, as TopicAdmin takes it (the client itself stays behind core/src/bus/kafka/). */
+type Admin = ConstructorParameters<typeof TopicAdmin>[0];
 
 /** The error kafkajs raises for a topic the broker does not list. */
 const unknownTopicError = (): Error => Object.assign(new Error('This server does not host this topic-partition'), { type: 'UNKNOWN_TOPIC_OR_PARTITION', retriable: true });
