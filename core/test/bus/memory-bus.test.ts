@@ -24,15 +24,17 @@ busContract('memory', async () => {
   };
 });
 
+/** Waits up to 2 s for `check` to hold, and fails the test if it never does. */
+const until = async (check: () => boolean): Promise<void> => {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(check()).toBe(true);
+};
+
 describe('MemoryBus retention', () => {
   const fill = async (bus: MemoryBus, topic: string, n: number): Promise<void> => {
     for (let i = 0; i < n; i += 100) {
       await bus.produce(Array.from({ length: 100 }, (_, j) => ({ topic, key: 'k', value: Buffer.from(String(i + j)) })));
     }
-  };
-  const until = async (check: () => boolean): Promise<void> => {
-    for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-    expect(check()).toBe(true);
   };
 
   it('drops records once every group that reads the topic has committed them, keeping offsets', async () => {
@@ -145,10 +147,6 @@ describe('MemoryBus unread topics', () => {
 
 describe('MemoryBus compacted topics', () => {
   const record = (key: string, value: string) => ({ topic: 'c', key, value: Buffer.from(value) });
-  const until = async (check: () => boolean): Promise<void> => {
-    for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-    expect(check()).toBe(true);
-  };
   const readAll = async (bus: MemoryBus, group: string, want: number): Promise<BusRecord[]> => {
     const seen: BusRecord[] = [];
     const sub = await bus.subscribe({ group, topics: ['c'] }, async (batch) => void seen.push(...batch));
