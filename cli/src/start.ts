@@ -72,7 +72,13 @@ export async function startSluice(config: SluiceConfig, roles: readonly Role[]):
     throw err;
   }
 
-  const admin = await startAdminServer(config.admin.host, config.admin.port, { services: () => services, metrics, sql });
+  let admin: Awaited<ReturnType<typeof startAdminServer>>;
+  try {
+    admin = await startAdminServer(config.admin.host, config.admin.port, { services: () => services, metrics, sql });
+  } catch (err) {
+    await stopAll();
+    throw new Error(`admin.port: cannot listen on ${config.admin.host}:${config.admin.port} (${(err as Error).message})`);
+  }
   logger.info({ admin: `${config.admin.host}:${admin.port}`, bus: bus.kind }, 'sluice started');
   return {
     services,

@@ -11,16 +11,33 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = join(ROOT, 'cli/dist/main.js');
 /** server-everything's entry, started over stdio by the gateway. */
 export const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+/** The roles a process runs when none is given. */
+const ALL_ROLES = ['ingress', 'policy-worker', 'router', 'audit-sink'];
 
-/** A port that was free a moment ago on 127.0.0.1. */
+/** Where test ports come from: below the kernel's ephemeral range, one slice per test worker. */
+const PORT_BASE = 20_000;
+const PORT_SLICE = 1_000;
+let nextPort = 0;
+
+/**
+ * A port free on 127.0.0.1 that no other test worker will hand out, and that the kernel does not hand out for
+ * port 0 binds or outgoing connections, so a process started on it a few seconds later still finds it free.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  const pool = Number(process.env.VITEST_POOL_ID ?? '1');
+  const base = PORT_BASE + ((pool - 1) % 12) * PORT_SLICE;
+  for (let tries = 0; tries < PORT_SLICE; tries++) {
+    const port = base + (nextPort++ % PORT_SLICE);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${base}-${base + PORT_SLICE - 1}`);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
@@ -43,7 +60,11 @@ export class GatewayProcess {
   private output = '';
   readonly exited: Promise<number | null>;
 
-  constructor(config: string, roles: readonly string[], readonly adminPort: number) {
+  constructor(
+    config: string,
+    private readonly roles: readonly string[],
+    readonly adminPort: number,
+  ) {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npm run build)`);
     const args = [CLI, 'start', '--config', config, ...roles.flatMap((r) => ['--role', r])];
     this.child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -66,13 +87,19 @@ export class GatewayProcess {
       if (exitCode !== undefined) throw new Error(`gateway exited with ${exitCode}:\n${this.output}`);
       try {
         const res = await fetch(`http://127.0.0.1:${this.adminPort}/readyz`);
-        if (res.status === 200) return this;
+        if (res.status === 200 && this.isMine((await res.json()) as { roles?: Record<string, boolean> })) return this;
       } catch {
         // not listening yet
       }
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`gateway not ready after ${timeoutMs} ms:\n${this.output}`);
+  }
+
+  /** Whether a /readyz answer names exactly this process's roles: another process may hold the port. */
+  private isMine(body: { roles?: Record<string, boolean> }): boolean {
+    const expected = (this.roles.length ? [...this.roles] : ALL_ROLES).sort();
+    return JSON.stringify(Object.keys(body.roles ?? {}).sort()) === JSON.stringify(expected);
   }
 
   /** Sends a signal and waits for the exit code. */
