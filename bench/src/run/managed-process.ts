@@ -76,15 +76,28 @@ export function killAll(): void {
   for (const p of live) if (p.running) p.child.kill('SIGKILL');
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Where the run's ports come from: below the kernel's ephemeral range (and the integration tests' ports). */
+const PORT_FIRST = 10_000;
+const PORT_COUNT = 10_000;
+let nextPort = 0;
+
+/**
+ * A port free on 127.0.0.1 that the kernel does not hand out for port 0 binds or outgoing connections, so a
+ * process started on it a few seconds later still finds it free while other programs open connections.
+ */
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < PORT_COUNT; tries++) {
+    const port = PORT_FIRST + (nextPort++ % PORT_COUNT);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${PORT_FIRST}-${PORT_FIRST + PORT_COUNT - 1}`);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
