@@ -42,6 +42,10 @@ describe('npm run bench:smoke', () => {
     expect(soak?.load?.ok).toBeGreaterThan(0);
     expect(soak?.samples.length).toBeGreaterThanOrEqual(2);
     expect(soak?.samples.at(-1)?.stored).toBeGreaterThan(0);
+    // The heap comes from the gateway's /metrics: a figure, and less than the RSS it is part of.
+    const last = soak!.samples.at(-1)!;
+    expect(last.heapBytes).toBeGreaterThan(1 << 20);
+    expect(last.heapBytes).toBeLessThan(Object.values(last.rssBytes).reduce((a, b) => a + b, 0));
 
     expect(report.machine.cpus).toBeGreaterThan(0);
     expect(report.floors.map((f) => f.name)).toContain('S3 added latency p50 vs S0');

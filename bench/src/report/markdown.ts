@@ -108,7 +108,7 @@ function caseTable(rows: readonly CaseSummary[]): string {
 function soakSection(r: BenchReport): string[] {
   const out = [
     '## Soak',
-    'Fixed-rate open loop (1 KB echo, 8 sessions). Every sample: VmRSS of each process, and the audit lag = events appended per the gateway\'s /metrics (sum of `sluice_events_produced_total` over every Sluice process) minus rows counted in `sluice.events` through /admin/sql of the audit-sink process.',
+    'Fixed-rate open loop (1 KB echo, 8 sessions). Every sample: VmRSS of each process, the V8 heap in use summed over the Sluice processes (from their /metrics; the rest of their RSS is native memory: the chDB engine, buffers, code), and the audit lag = events appended per the gateway\'s /metrics (sum of `sluice_events_produced_total` over every Sluice process) minus rows counted in `sluice.events` through /admin/sql of the audit-sink process.',
   ];
   for (const s of r.soak) {
     out.push(`### ${s.target}: ${s.rate} calls/s for ${s.seconds} s`);
@@ -124,8 +124,15 @@ function soakSection(r: BenchReport): string[] {
     const roles = [...new Set(s.samples.flatMap((x) => Object.keys(x.rssBytes)))];
     out.push(
       table(
-        ['t (s)', ...roles.map((k) => `RSS ${k} MiB`), 'produced', 'stored', 'lag'],
-        s.samples.map((x) => [x.atS.toFixed(0), ...roles.map((k) => ((x.rssBytes[k] ?? 0) / 2 ** 20).toFixed(0)), String(x.produced ?? '?'), String(x.stored ?? '?'), String(x.lag ?? '?')]),
+        ['t (s)', ...roles.map((k) => `RSS ${k} MiB`), 'heap MiB', 'produced', 'stored', 'lag'],
+        s.samples.map((x) => [
+          x.atS.toFixed(0),
+          ...roles.map((k) => ((x.rssBytes[k] ?? 0) / 2 ** 20).toFixed(0)),
+          x.heapBytes === null ? '?' : (x.heapBytes / 2 ** 20).toFixed(0),
+          String(x.produced ?? '?'),
+          String(x.stored ?? '?'),
+          String(x.lag ?? '?'),
+        ]),
       ),
     );
     if (s.intervals.length) {

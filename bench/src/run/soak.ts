@@ -1,7 +1,7 @@
 import type { IntervalReport, LoadResult, OpenLoopJob } from '../load/job.js';
 import { memoryOf } from '../proc/proc-stat.js';
 import type { BenchSettings } from '../settings.js';
-import { eventsProduced, eventsStored } from '../targets/sluice-probe.js';
+import { eventsStored, gatewayMetrics } from '../targets/sluice-probe.js';
 import type { SluiceTarget } from '../targets/sluice-target.js';
 import type { BackendProcess } from './backend-process.js';
 import { onCleanup } from './cleanup.js';
@@ -16,6 +16,8 @@ export interface SoakSample {
   atS: number;
   /** VmRSS of each Sluice process by role, and of the broker, in bytes. */
   rssBytes: Record<string, number>;
+  /** V8 heap in use, summed over the Sluice processes: the rest of their RSS is native (chDB, buffers, code). */
+  heapBytes: number | null;
   /** Events the gateway says it appended (sum of sluice_events_produced_total). */
   produced: number | null;
   /** Rows in sluice.events. */
@@ -66,14 +68,15 @@ export async function runSoak(
     for (const [name, pids] of Object.entries(running.auxiliaryPids)) rssBytes[name] = pids.reduce((sum, pid) => sum + memoryOf(pid).rss, 0);
     // Stored first: whatever it counts was produced before the counters are read, so lag is never negative.
     const stored = running.auditAdminPort === null ? null : await eventsStored(running.auditAdminPort).catch(() => null);
-    const produced = await eventsProduced(running.adminPorts).catch(() => null);
+    const metrics = await gatewayMetrics(running.adminPorts).catch(() => null);
+    const produced = metrics?.produced ?? null;
     const lag = produced !== null && stored !== null ? produced - stored : null;
-    return { atS: (performance.now() - began) / 1000, rssBytes, produced, stored, lag };
+    return { atS: (performance.now() - began) / 1000, rssBytes, heapBytes: metrics?.heapUsedBytes ?? null, produced, stored, lag };
   };
   const timer = setInterval(() => {
     void sample().then((s) => {
       outcome.samples.push(s);
-      log(`  soak ${id} t=${s.atS.toFixed(0)}s lag=${s.lag ?? '?'} rss=${Object.entries(s.rssBytes).map(([k, v]) => `${k}:${(v / 2 ** 20).toFixed(0)}M`).join(' ')}`);
+      log(`  soak ${id} t=${s.atS.toFixed(0)}s lag=${s.lag ?? '?'} rss=${Object.entries(s.rssBytes).map(([k, v]) => `${k}:${(v / 2 ** 20).toFixed(0)}M`).join(' ')} heap=${s.heapBytes === null ? '?' : `${(s.heapBytes / 2 ** 20).toFixed(0)}M`}`);
     });
   }, settings.soakSampleSeconds * 1000);
   try {

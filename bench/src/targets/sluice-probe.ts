@@ -1,13 +1,23 @@
-/** Sum of `sluice_events_produced_total` (every topic) over the /metrics of the given admin ports. */
-export async function eventsProduced(adminPorts: readonly number[]): Promise<number> {
-  let total = 0;
+/** What the Sluice processes' /metrics say, summed over them. */
+export interface GatewayMetrics {
+  /** Events appended (`sluice_events_produced_total`). */
+  produced: number;
+  /** V8 heap in use (`sluice_nodejs_heap_size_used_bytes`), to tell the heap from native memory in the RSS. */
+  heapUsedBytes: number;
+}
+
+/** Reads /metrics of every admin port and sums what `GatewayMetrics` holds. */
+export async function gatewayMetrics(adminPorts: readonly number[]): Promise<GatewayMetrics> {
+  const sums: GatewayMetrics = { produced: 0, heapUsedBytes: 0 };
   for (const port of adminPorts) {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
     for (const line of text.split('\n')) {
-      if (line.startsWith('sluice_events_produced_total{')) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+      const value = () => Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (line.startsWith('sluice_events_produced_total{')) sums.produced += value();
+      else if (line.startsWith('sluice_nodejs_heap_size_used_bytes ')) sums.heapUsedBytes += value();
     }
   }
-  return total;
+  return sums;
 }
 
 /** Rows in `sluice.events`, through the read-only SQL endpoint of the audit-sink process. */
