@@ -34,6 +34,53 @@ export const COMPACTED_KEPT = 1024;
  * runs once per few requests instead of once per record, and after them, while records still die young.
  */
 export const BULK_WAIT_MS = 25;
+/**
+ * How long the delivery loops of `bulk` subscriptions go on, from their first delivery in a turn of the event loop,
+ * before they let it turn. A handler that settles at once resumes its loop in a microtask, so without this a backlog
+ * (the audit sink catching up after a burst: tens of batches of records) would be delivered in one go while no
+ * request is read or answered; a gateway stopped so for 250–630 ms after a saturating burst. Other subscriptions
+ * answer requests and run to completion.
+ */
+export const DELIVERY_SLICE_MS = 5;
+/** A `bulk` subscription's batches are smaller, so that one batch's handler (≈ 20–40 µs a record) fits a slice. */
+const BULK_MAX_BATCH = 100;
+
+/**
+ * The event loop's turns as the bulk delivery loops see them: a slice starts with a turn's first bulk delivery and
+ * ends at the event loop's next check phase; a loop that finds the slice used up waits for a turn after the event
+ * loop has polled for I/O. A loop resumed so starts a fresh slice at once, so bulk loops get at least a slice per
+ * turn however busy the rest of it is.
+ */
+class BulkTurns {
+  private startedAt = 0;
+  /** A slice is running: set at a turn's first bulk delivery, cleared by an immediate once the event loop turns. */
+  private inSlice = false;
+  private next: Promise<void> | null = null;
+  private readonly endSlice = (): void => {
+    this.inSlice = false;
+  };
+
+  /** `null` while the slice lasts (the caller delivers now), else a promise of the next turn to await first. */
+  wait(): Promise<void> | null {
+    const now = performance.now();
+    if (!this.inSlice) {
+      this.inSlice = true;
+      this.startedAt = now;
+      setImmediate(this.endSlice);
+      return null;
+    }
+    if (now - this.startedAt < DELIVERY_SLICE_MS) return null;
+    // An immediate set now runs after the event loop's next poll for I/O when this is its check phase, and at
+    // worst right after the current poll phase otherwise; either way the loops then start a fresh slice.
+    return (this.next ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.next = null;
+        this.inSlice = false;
+        resolve();
+      }),
+    ));
+  }
+}
 
 interface Partition {
   /** Records from offset `base` on; older ones were committed by every group and dropped. */
@@ -82,6 +129,7 @@ export class MemoryBus implements Bus {
   private nextSequence = 0;
   private lostAcks = 0;
   private closed = false;
+  private readonly bulkTurns = new BulkTurns();
 
   /** Test hook: the next append is stored but its acknowledgement is lost, so the producer retries it. */
   failNextProduce(): void {
@@ -207,6 +255,7 @@ export class MemoryBus implements Bus {
     const topic = this.topic(slot.slice(0, cut));
     const partition = topic.partitions[Number(slot.slice(cut + 1))]!;
     let running = true;
+    const bulk = member.options.bulk === true;
     // A bulk member waits before taking new records; when it leaves, it takes those that came meanwhile first, as
     // a member that took them at once would have (the audit sink, stopped last, gets the other roles' last events).
     let flushing = false;
@@ -237,12 +286,17 @@ export class MemoryBus implements Bus {
           if (!running) break;
           await new Promise<void>((resolve) => {
             wake = resolve;
-            partition.waiters.push(member.options.bulk ? () => setTimeout(resolve, BULK_WAIT_MS) : resolve);
+            partition.waiters.push(bulk ? () => setTimeout(resolve, BULK_WAIT_MS) : resolve);
           });
           continue;
         }
+        const turn = bulk ? this.bulkTurns.wait() : null;
+        if (turn) {
+          await turn;
+          continue;
+        }
         const from = position - partition.base;
-        const batch = partition.records.slice(from, from + MAX_BATCH);
+        const batch = partition.records.slice(from, from + (bulk ? BULK_MAX_BATCH : MAX_BATCH));
         try {
           await member.handler(batch);
           if (running || flushing || group.members.has(member)) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BULK_WAIT_MS, COMPACTED_KEPT, MemoryBus, UNREAD_KEPT } from '../../src/bus/memory-bus.js';
+import { createServer, connect, type AddressInfo } from 'node:net';
+import { BULK_WAIT_MS, COMPACTED_KEPT, DELIVERY_SLICE_MS, MemoryBus, UNREAD_KEPT } from '../../src/bus/memory-bus.js';
 import type { Bus, BusRecord } from '../../src/bus/types.js';
 import { busContract } from './contract.js';
 
@@ -94,6 +95,45 @@ describe('MemoryBus bulk subscriptions', () => {
     expect(order[0]).toBe('prompt');
     await a.stop();
     await b.stop();
+    await bus.close();
+  });
+});
+
+describe('MemoryBus delivery of a backlog', () => {
+  it('lets the event loop read requests while it delivers a backlog to a bulk subscription, every DELIVERY_SLICE_MS or so', async () => {
+    const bus = new MemoryBus();
+    await bus.createTopics([{ topic: 't', partitions: 4, retentionMs: -1, compacted: false }]);
+    const BATCH_WORK_MS = 2;
+    let delivered = 0;
+    let batches = 0;
+    // A server on loopback stands for the gateway: a request sent to it is read only when the event loop polls.
+    let readAfter = -1;
+    const server = createServer((socket) => socket.once('data', () => (readAfter = batches)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    await new Promise<void>((resolve) => client.once('connect', resolve));
+
+    const sub = await bus.subscribe({ group: 'g', topics: ['t'], bulk: true }, async (batch) => {
+      // The request arrives once the backlog's delivery has begun.
+      if (batches === 0) client.write('a request');
+      // Work that settles at once, as the audit sink's handler does with the rows it holds.
+      const busyUntil = performance.now() + BATCH_WORK_MS;
+      while (performance.now() < busyUntil);
+      delivered += batch.length;
+      batches++;
+    });
+    const TOTAL = 10_000;
+    // 100 batches of 100 across four partitions, appended in one go: without slices all of them, ≥ 200 ms of work,
+    // would be delivered before the request is read.
+    await bus.produce(Array.from({ length: TOTAL }, (_, i) => ({ topic: 't', key: `k${i % 64}`, value: Buffer.from(String(i)) })));
+    await until(() => delivered === TOTAL);
+    expect(batches).toBeGreaterThanOrEqual(100);
+    expect(readAfter).toBeGreaterThanOrEqual(0);
+    // Two slices at most before the poll (see BulkTurns), each ending with the batch that crossed it.
+    expect(readAfter).toBeLessThanOrEqual(2 * (Math.ceil(DELIVERY_SLICE_MS / BATCH_WORK_MS) + 1));
+    client.destroy();
+    server.close();
+    await sub.stop();
     await bus.close();
   });
 });
