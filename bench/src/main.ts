@@ -36,7 +36,7 @@ try {
   const command = ['npm run', settings.mode === 'smoke' ? 'bench:smoke' : 'bench', ...(rest.length ? ['--', ...rest] : [])].join(' ');
   const report = await runBench(settings, command, log);
   const files = writeReport(settings.outDir, report);
-  for (const f of report.floors) log(`${f.status.padEnd(4)} ${f.name}: ${f.measured} (limit ${f.limit})`);
+  for (const f of report.floors) log(`${f.status.padEnd(4)} ${f.name}: ${f.measured} (limit ${f.limit}${f.floorHere === '—' ? '' : `; floor here ${f.floorHere}`}${f.belowFloor ? ', below it' : ''})`);
   log(`report: ${files.markdown}`);
   process.stdout.write(`${JSON.stringify(files)}\n`);
 } catch (err) {

@@ -1,5 +1,7 @@
 import type { CaseSpec } from '../plan/cases.js';
+import { CONTROL, FLOOR } from '../plan/targets.js';
 import type { CaseSummary } from './aggregate.js';
+import { signedMs } from './format.js';
 
 /** One performance target, checked against this run. */
 export interface FloorCheck {
@@ -9,6 +11,13 @@ export interface FloorCheck {
   status: 'pass' | 'miss' | 'n/a';
   /** Which case it was read from, and anything that qualifies it. */
   note: string;
+  /**
+   * What the same reading gives for the bare forwarder (F0) in the same case and run: the floor of any Node.js
+   * gateway on this machine; with the direct call measured twice (S0-control) for the p99. '—' when not measured.
+   */
+  floorHere: string;
+  /** True when the bare forwarder itself misses the limit: the limit is below what this machine allows. */
+  belowFloor: boolean;
 }
 
 const KB = 1024;
@@ -31,17 +40,25 @@ export function checkFloors(rows: readonly CaseSummary[], cases: readonly CaseSp
     max: number,
     show: (v: number) => string,
     note: string,
-    options: { atLeast?: boolean; from?: CaseSummary } = {},
+    options: { atLeast?: boolean; from?: CaseSummary; floor?: number | undefined; noise?: string } = {},
   ): FloorCheck => {
     const from = options.from;
+    const meets = (v: number): boolean => (options.atLeast ? v >= max : v <= max);
+    const floor = options.floor !== undefined && Number.isFinite(options.floor) ? options.floor : undefined;
+    const floorHere = [floor === undefined ? null : `F0 ${show(floor)}`, options.noise ?? null].filter((x) => x !== null).join('; ') || '—';
+    const belowFloor = floor !== undefined && !meets(floor);
+    const base = { name, limit, note, floorHere, belowFloor };
     // More than 1% failed calls is a miss whatever the answered ones show (all failing leaves no value at all).
     const failed = from && from.errors > 0.01 * (from.ok + from.errors) ? `${from.errors} of ${from.ok + from.errors} calls failed` : null;
-    if (failed && (from?.ok ?? 0) === 0) return { name, limit, measured: failed, status: 'miss', note };
-    if (value === undefined || !Number.isFinite(value)) return { name, limit, measured: '—', status: 'n/a', note };
-    const ok = !failed && (options.atLeast ? value >= max : value <= max);
-    return { name, limit, measured: show(value) + (failed ? ` (${failed})` : ''), status: ok ? 'pass' : 'miss', note };
+    if (failed && (from?.ok ?? 0) === 0) return { ...base, measured: failed, status: 'miss' };
+    if (value === undefined || !Number.isFinite(value)) return { ...base, measured: '—', status: 'n/a' };
+    const ok = !failed && meets(value);
+    return { ...base, measured: show(value) + (failed ? ` (${failed})` : ''), status: ok ? 'pass' : 'miss' };
   };
   const s3 = row('S3', latency);
+  const f0 = row(FLOOR, latency);
+  const control = row(CONTROL, latency);
+  const f0throughput = row(FLOOR, throughput);
   const s4 = row('S4', latency);
   const s3throughput = row('S3', throughput);
   // CPU per call comes from the latency case, or from the throughput case when no call was answered there.
@@ -63,14 +80,25 @@ export function checkFloors(rows: readonly CaseSummary[], cases: readonly CaseSp
   const s3cpu = answered('S3', cpuCase)?.cpuUsPerOp.target;
   const s4row = answered('S4', cpuCase);
   const s4cpu = s4row?.cpuUsPerOp.target;
+  // The floor counts only where the forwarder answered nearly every call, as a target's reading does.
+  const floorOf = (r: CaseSummary | undefined, value: number | null | undefined): number | undefined =>
+    r && r.ok > 0 && r.errors <= 0.01 * (r.ok + r.errors) && value !== null ? value : undefined;
+  const noise = control?.addedUs && control.ok > 0 ? `S0-control ${signedMs(control.addedUs.p99)} ms` : undefined;
   return [
-    check('S3 added latency p50 vs S0', '≤ 0.5 ms', s3?.addedUs?.p50, 500, ms, rateNote(latency), { from: s3 }),
-    check('S3 added latency p99 vs S0', '≤ 2 ms', s3?.addedUs?.p99, 2000, ms, rateNote(latency), { from: s3 }),
+    check('S3 added latency p50 vs S0', '≤ 0.5 ms', s3?.addedUs?.p50, 500, ms, rateNote(latency), { from: s3, floor: floorOf(f0, f0?.addedUs?.p50) }),
+    check('S3 added latency p99 vs S0', '≤ 2 ms', s3?.addedUs?.p99, 2000, ms, rateNote(latency), {
+      from: s3,
+      floor: floorOf(f0, f0?.addedUs?.p99),
+      ...(noise ? { noise } : {}),
+    }),
     check('S3 throughput, 32 sessions, vs S0', '≥ 0.5× S0', s3throughput?.throughputRatio ?? undefined, 0.5, (v) => `${v.toFixed(2)}×`, throughput ? `case ${throughput.id}` : 'case not run', {
       atLeast: true,
       from: s3throughput,
+      floor: floorOf(f0throughput, f0throughput?.throughputRatio),
     }),
-    check('S3 gateway CPU per call', '≤ 150 µs', s3cpu, 150, (v) => `${v.toFixed(0)} µs`, rateNote(cpuCase)),
+    check('S3 gateway CPU per call', '≤ 150 µs', s3cpu, 150, (v) => `${v.toFixed(0)} µs`, rateNote(cpuCase), {
+      floor: floorOf(row(FLOOR, cpuCase), row(FLOOR, cpuCase)?.cpuUsPerOp.target),
+    }),
     check(
       'S4 gateway CPU per call (four roles, broker apart)',
       '≤ 2× S3',

@@ -1,5 +1,6 @@
 import type { CaseSummary } from './aggregate.js';
 import type { BenchReport } from './bench-report.js';
+import type { FloorCheck } from './floors.js';
 import { ms, rate, signedMs, table } from './format.js';
 
 /** Above this share of its core the generator may be what limits the rate: the row is flagged. */
@@ -29,7 +30,13 @@ export function renderMarkdown(r: BenchReport): string {
     ),
     '## Performance targets',
     r.floors.length
-      ? table(['target', 'limit', 'measured', 'result', 'from'], r.floors.map((f) => [f.name, f.limit, f.measured, f.status === 'pass' ? 'pass' : f.status === 'miss' ? '**miss**' : 'n/a', f.note]))
+      ? [
+          table(
+            ['target', 'limit', 'measured', 'result', 'floor here (same case)', 'from'],
+            r.floors.map((f) => [f.name, f.limit, f.measured, floorResult(f), f.floorHere, f.note]),
+          ),
+          'Floor here: what the bare forwarder F0 (HTTP in, HTTP out, nothing parsed) gives for the same reading in the same case and run, the floor of any Node.js gateway on this machine; for the p99 also S0-control, the direct call measured twice, which is the noise band. "below the floor" marks a limit that F0 itself misses here.',
+        ].join('\n\n')
       : 'Not evaluated in this run.',
     '## Method',
     [...r.method, ...r.plan.description].map((line) => `- ${line}`).join('\n'),
@@ -65,6 +72,12 @@ export function renderMarkdown(r: BenchReport): string {
   if (r.soak.length) parts.push(...soakSection(r));
   if (r.notes.length) parts.push('## Notes', r.notes.map((n) => `- ${n}`).join('\n'));
   return `${parts.join('\n\n')}\n`;
+}
+
+function floorResult(f: FloorCheck): string {
+  if (f.status === 'pass') return 'pass';
+  if (f.status === 'n/a') return 'n/a';
+  return f.belowFloor ? '**miss** (below the floor)' : '**miss**';
 }
 
 function caseLegend(): string {

@@ -93,6 +93,30 @@ describe('summary and floors', () => {
     expect(byName['S4 added latency p50 vs S0']!.status).toBe('n/a');
   });
 
+  it("shows the bare forwarder's reading beside each target, and marks a limit the forwarder itself misses", () => {
+    const withFloor = [
+      ...runs,
+      run('F0', 'open', 1, 500, 1600, 490),
+      run('F0', 'closed', 1, 3_500, 5000, 190),
+      run('S0-control', 'open', 1, 500, 4000, 0),
+    ];
+    const byName = Object.fromEntries(checkFloors(summarize(withFloor, CASES), CASES).map((f) => [f.name, f]));
+    // F0 adds 0.60 ms at p50 and p99: over the p50 limit, under the p99 one; S0-control is 3 ms off S0 at p99.
+    expect(byName['S3 added latency p50 vs S0']).toMatchObject({ floorHere: 'F0 0.60 ms', belowFloor: true, status: 'pass' });
+    expect(byName['S3 added latency p99 vs S0']).toMatchObject({ floorHere: 'F0 0.60 ms; S0-control +3.00 ms', belowFloor: false });
+    expect(byName['S3 throughput, 32 sessions, vs S0']).toMatchObject({ floorHere: 'F0 0.35×', belowFloor: true, status: 'miss' });
+    expect(byName['S3 gateway CPU per call']).toMatchObject({ floorHere: 'F0 490 µs', belowFloor: true });
+    expect(byName['S4 added latency p50 vs S0']).toMatchObject({ floorHere: '—', belowFloor: false });
+    // Without F0 in the run there is no floor to show.
+    const bare = Object.fromEntries(checkFloors(summarize(runs, CASES), CASES).map((f) => [f.name, f]));
+    expect(bare['S3 gateway CPU per call']).toMatchObject({ floorHere: '—', belowFloor: false });
+    // A forwarder that failed its calls gives no floor either.
+    const failing = run('F0', 'closed', 1, 3_500, 5000, 190);
+    failing.result = { ...failing.result!, errors: 3000, attempted: failing.result!.ok + 3000 };
+    const failed = Object.fromEntries(checkFloors(summarize([...runs, failing], CASES), CASES).map((f) => [f.name, f]));
+    expect(failed['S3 throughput, 32 sessions, vs S0']).toMatchObject({ floorHere: '—', belowFloor: false });
+  });
+
   it('misses a latency floor when the calls failed, and takes CPU from the throughput case then', () => {
     const failed = run('S4', 'open', 1, 0, 1, 0);
     failed.result = { ...failed.result!, ok: 0, errors: 5000, attempted: 5000 };
