@@ -2,9 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CORE_ERRORS, SluiceError } from '../errors.js';
 import { MemoryRecord } from './memory-record.js';
 import { partitionForKey } from './partitioner.js';
-import type { BatchHandler, Bus, BusRecord, ProduceRecord, SubscribeOptions, Subscription, TopicSpec } from './types.js';
+import { isPending, type BatchHandler, type Bus, type BusRecord, type ProduceRecord, type SubscribeOptions, type Subscription, type TopicSpec } from './types.js';
 
 const MAX_BATCH = 500;
+/**
+ * How many batches a partition's loop hands over while earlier ones are still pending (their handler resolved with
+ * a `Pending`): past it, the loop waits for the oldest to settle.
+ */
+const MAX_PENDING_BATCHES = 256;
 const RETRY_AFTER_FAILURE_MS = 50;
 /**
  * Records every group has committed are dropped once at least this many are, and at least half of what the
@@ -106,6 +111,14 @@ interface Member {
   /** `stop(true)`: hand over the records already there first (a `bulk` member leaving, see `startLoop`). */
   loops: Map<string, { stop: (flush: boolean) => void; done: Promise<void> }>;
   startAt: Map<string, number>;
+}
+
+/** A batch handed over whose handler left it pending, and the offset after it. */
+interface PendingBatch {
+  end: number;
+  state: 'pending' | 'ok' | 'failed';
+  /** Resolves once it settled, either way. */
+  done: Promise<void>;
 }
 
 interface Group {
@@ -265,15 +278,59 @@ export class MemoryBus implements Bus {
       flushing = flush;
       wake?.();
     };
+    // Batches handed over and left pending, oldest first, each with the offset after it; the loop reads on from
+    // `readFrom` meanwhile, and commits a batch once it and every batch before it settled.
+    const pending: PendingBatch[] = [];
+    let readFrom: number | null = null;
+    const commitSettled = (): void => {
+      while (pending[0]?.state === 'ok') {
+        const settled = pending.shift()!;
+        if (running || flushing || group.members.has(member)) {
+          group.committed.set(slot, Math.max(group.committed.get(slot) ?? 0, settled.end));
+          trim(topic, partition, slot);
+        }
+      }
+      if (pending.length === 0) readFrom = null;
+    };
+    const leavePending = (end: number, settled: Promise<void>): void => {
+      const batch: PendingBatch = { end, state: 'pending', done: settled.then(() => undefined, () => undefined) };
+      pending.push(batch);
+      readFrom = end;
+      settled.then(
+        () => {
+          batch.state = 'ok';
+          commitSettled();
+        },
+        () => {
+          batch.state = 'failed';
+          wake?.();
+        },
+      );
+    };
     const done = (async () => {
       while (running || flushing) {
-        const next = group.committed.get(slot) ?? member.startAt.get(slot) ?? 0;
+        if (pending.some((b) => b.state === 'failed')) {
+          // Deliver again from the first batch that failed, once none of the others is still being handled.
+          await Promise.all(pending.map((b) => b.done));
+          commitSettled();
+          pending.length = 0;
+          readFrom = null;
+          if (!running) break;
+          await sleep(RETRY_AFTER_FAILURE_MS);
+          continue;
+        }
+        if (pending.length >= MAX_PENDING_BATCHES) {
+          await pending[0]!.done;
+          continue;
+        }
+        const next = readFrom ?? group.committed.get(slot) ?? member.startAt.get(slot) ?? 0;
         if (next < partition.base && partition.kept.size > 0) {
           // A group new to a compacted topic first reads what compaction kept of the records before `base`.
           const batch = keptFrom(partition, next);
           const after = batch.length ? Number(batch[batch.length - 1]!.offset) + 1 : partition.base;
           try {
-            if (batch.length) await member.handler(batch);
+            const result = batch.length ? await member.handler(batch) : undefined;
+            if (isPending(result)) await result.settled;
             if (running || flushing || group.members.has(member)) group.committed.set(slot, Math.max(group.committed.get(slot) ?? 0, after));
           } catch {
             if (!running) break;
@@ -297,17 +354,28 @@ export class MemoryBus implements Bus {
         }
         const from = position - partition.base;
         const batch = partition.records.slice(from, from + (bulk ? BULK_MAX_BATCH : MAX_BATCH));
+        const end = position + batch.length;
         try {
-          await member.handler(batch);
-          if (running || flushing || group.members.has(member)) {
-            group.committed.set(slot, Math.max(group.committed.get(slot) ?? 0, position + batch.length));
+          const result = await member.handler(batch);
+          if (isPending(result)) leavePending(end, result.settled);
+          else if (pending.length > 0) leavePending(end, Promise.resolve());
+          else if (running || flushing || group.members.has(member)) {
+            group.committed.set(slot, Math.max(group.committed.get(slot) ?? 0, end));
             trim(topic, partition, slot);
           }
         } catch {
+          if (pending.length > 0) {
+            // Batches before it are still being handled: it is delivered again with the first that failed.
+            leavePending(end, Promise.reject(new Error('batch handler failed')));
+            continue;
+          }
           if (!running) break;
           await sleep(RETRY_AFTER_FAILURE_MS);
         }
       }
+      // A loop that stops waits for the batches it left pending; those that settled in order are committed.
+      await Promise.all(pending.map((b) => b.done));
+      commitSettled();
     })();
     member.loops.set(slot, { stop, done });
   }

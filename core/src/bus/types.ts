@@ -49,8 +49,27 @@ export interface TopicSpec {
   compacted: boolean;
 }
 
-/** Handler for records of ONE partition, in offset order; offsets are committed after it resolves. */
-export type BatchHandler = (records: BusRecord[]) => Promise<void>;
+/**
+ * What a handler may resolve with when it has taken its batch on but not finished it (the router: every call of
+ * the batch started, none answered yet). The batch's offsets are committed only once `settled` resolves and every
+ * earlier batch of the partition is committed; if it rejects, the records are delivered again from this batch on,
+ * as for a handler that rejects. The in-memory bus hands the partition's next batch over at once, so a slow batch
+ * does not hold back the records behind it; the Kafka bus waits for `settled` before the next batch.
+ */
+export interface Pending {
+  settled: Promise<void>;
+}
+
+/** True for what a handler resolved with when it left its batch {@link Pending}. */
+export function isPending(result: unknown): result is Pending {
+  return typeof result === 'object' && result !== null && (result as Partial<Pending>).settled instanceof Promise;
+}
+
+/**
+ * Handler for records of ONE partition, in offset order; offsets are committed after it resolves, or after the
+ * {@link Pending} it resolves with settles.
+ */
+export type BatchHandler = (records: BusRecord[]) => Promise<void | Pending>;
 
 /** How to consume. */
 export interface SubscribeOptions {

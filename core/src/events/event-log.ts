@@ -9,7 +9,7 @@ import {
   type SluiceEvent,
   type TopicName,
 } from '@sluice/schemas';
-import type { Bus, BusRecord, ProduceRecord, Subscription } from '../bus/types.js';
+import type { Bus, BusRecord, Pending, ProduceRecord, Subscription } from '../bus/types.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 
@@ -82,8 +82,11 @@ export class EventLog {
     this.producedCounter(name)?.inc(events.length);
   }
 
-  /** Consumes events; the handler gets one partition's events in order, committed after it resolves. */
-  subscribe(options: EventSubscribeOptions, handler: (events: ConsumedEvent[]) => Promise<void>): Promise<Subscription> {
+  /**
+   * Consumes events; the handler gets one partition's events in order, committed after it resolves (or, when it
+   * resolves with a {@link Pending}, after that settles).
+   */
+  subscribe(options: EventSubscribeOptions, handler: (events: ConsumedEvent[]) => Promise<void | Pending>): Promise<Subscription> {
     // The consumed count of each physical topic, found once rather than per batch.
     const consumed = new Map(options.topics.map((t) => [this.topic(t), this.metrics?.eventsConsumed.tally(t, options.group) ?? null]));
     const subscribe: Parameters<Bus['subscribe']>[0] = { group: options.group, topics: [...consumed.keys()] };
@@ -106,8 +109,9 @@ export class EventLog {
         }
       }
       if (poison.length > 0) await this.deadLetter(poison);
-      if (events.length > 0) await handler(events);
+      const result = events.length > 0 ? await handler(events) : undefined;
       consumed.get(records[0]?.topic ?? '')?.inc(records.length);
+      return result;
     });
   }
 

@@ -127,6 +127,42 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
       expect(again.map(text)).toEqual(['4']);
     });
 
+    it('commits a batch left pending only once it settles, and delivers it again when that fails', async () => {
+      const t = await topic(1);
+      await h.bus.produce([1, 2].map((i) => ({ topic: t, key: 'k', value: Buffer.from(String(i)) })));
+      const got: string[] = [];
+      let deliveries = 0;
+      let answered = 0;
+      const sub = await h.bus.subscribe({ group: `g-${t}`, topics: [t] }, async (batch) => {
+        got.push(...batch.map(text));
+        // The first delivery's work fails after the handler resolved (a reply that could not be published).
+        const fails = deliveries++ === 0;
+        const settled = new Promise<void>((resolve, reject) =>
+          setTimeout(() => {
+            if (fails) return reject(new Error('not answered'));
+            answered++;
+            resolve();
+          }, 50),
+        );
+        return { settled };
+      });
+      await waitFor(() => got.filter((v) => v === '1').length >= 2 && got.filter((v) => v === '2').length >= 2, h.patienceMs, 'redelivery');
+      await waitFor(() => answered >= 1, h.patienceMs, 'the redelivered batch settled');
+      await new Promise((r) => setTimeout(r, 20));
+      await sub.stop();
+      // Settled the second time, so committed: the next consumer of the group sees only what is new.
+      const restarted = await h.connect();
+      const again: BusRecord[] = [];
+      const next = await restarted.subscribe({ group: `g-${t}`, topics: [t] }, async (batch) => {
+        again.push(...batch);
+      });
+      await h.bus.produce([{ topic: t, key: 'k', value: Buffer.from('3') }]);
+      await waitFor(() => again.length >= 1, h.patienceMs, 'new record');
+      await next.stop();
+      await restarted.close();
+      expect(again.map(text)).toEqual(['3']);
+    });
+
     it('splits partitions between the members of a group', async () => {
       const t = await topic(4);
       const a: BusRecord[] = [];

@@ -31,6 +31,60 @@ const until = async (check: () => boolean): Promise<void> => {
   expect(check()).toBe(true);
 };
 
+describe('MemoryBus batches left pending', () => {
+  const value = (r: BusRecord): string => r.value.toString();
+
+  it("hands a partition's next batch over while an earlier one is pending, and commits them in order", async () => {
+    const bus = new MemoryBus();
+    await bus.createTopics([{ topic: 't', partitions: 1, retentionMs: -1, compacted: false }]);
+    let failFirst: (err: Error) => void = () => {};
+    const firstWork = new Promise<void>((_, reject) => (failFirst = reject));
+    const got: string[] = [];
+    const sub = await bus.subscribe({ group: 'g', topics: ['t'] }, async (batch) => {
+      got.push(...batch.map(value));
+      // 'a' is slow the first time it comes; everything else is done at once.
+      const slow = got.filter((v) => v === 'a').length === 1 && batch.some((r) => value(r) === 'a');
+      return { settled: slow ? firstWork : Promise.resolve() };
+    });
+    await bus.produce([{ topic: 't', key: 'k', value: Buffer.from('a') }]);
+    await until(() => got.length === 1);
+    await bus.produce([{ topic: 't', key: 'k', value: Buffer.from('b') }]);
+    // 'b' is handed over while 'a' is still being handled.
+    await until(() => got.includes('b'));
+    expect(got).toEqual(['a', 'b']);
+    // 'a' fails: both come again from 'a' on, though 'b' settled, since a partition is committed in order.
+    failFirst(new Error('not answered'));
+    await until(() => got.length === 4);
+    expect(got).toEqual(['a', 'b', 'a', 'b']);
+    await sub.stop();
+    const after: string[] = [];
+    const next = await bus.subscribe({ group: 'g', topics: ['t'] }, async (batch) => {
+      after.push(...batch.map(value));
+    });
+    await bus.produce([{ topic: 't', key: 'k', value: Buffer.from('c') }]);
+    await until(() => after.length === 1);
+    expect(after).toEqual(['c']);
+    await next.stop();
+    await bus.close();
+  });
+
+  it('waits for the batches left pending when its subscription stops', async () => {
+    const bus = new MemoryBus();
+    await bus.createTopics([{ topic: 't', partitions: 1, retentionMs: -1, compacted: false }]);
+    let finish: () => void = () => {};
+    const work = new Promise<void>((resolve) => (finish = resolve));
+    let finished = false;
+    const sub = await bus.subscribe({ group: 'g', topics: ['t'] }, async () => ({ settled: work.then(() => void (finished = true)) }));
+    await bus.produce([{ topic: 't', key: 'k', value: Buffer.from('a') }]);
+    await new Promise((r) => setTimeout(r, 20));
+    const stopping = sub.stop();
+    setTimeout(finish, 50);
+    await stopping;
+    expect(finished).toBe(true);
+    await bus.close();
+  });
+});
+
 describe('MemoryBus retention', () => {
   const fill = async (bus: MemoryBus, topic: string, n: number): Promise<void> => {
     for (let i = 0; i < n; i += 100) {

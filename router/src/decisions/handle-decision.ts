@@ -19,22 +19,31 @@ export interface DecisionDeps {
   semaphore: Semaphore;
 }
 
+/** A decision being handled: `started` once it holds a slot of the semaphore, `done` once it is answered. */
+export interface DecisionHandling {
+  started: Promise<void>;
+  done: Promise<void>;
+}
+
+const NOTHING_TO_DO: DecisionHandling = { started: Promise.resolve(), done: Promise.resolve() };
+
 /**
  * Handles one policy decision: a request gets exactly one reply on `replies` (its answer, or -32003 when
  * denied); a notification or response gets none, except that an allowed `notifications/cancelled` aborts the
  * request it names. The synchronous part registers the request as in flight, so a cancellation handled right
- * after it (later in the same batch) finds it. Rejects only when the reply could not be published or the
- * router is stopping: the decision must then be delivered again.
+ * after it (later in the same batch, or in a later batch while it runs) finds it. `done` rejects only when the
+ * reply could not be published or the router is stopping: the decision must then be delivered again.
  */
-export function handleDecision(deps: DecisionDeps, decision: EventOf<'policy.decision'>): Promise<void> {
+export function handleDecision(deps: DecisionDeps, decision: EventOf<'policy.decision'>): DecisionHandling {
   const message = parseClientMessage(decision.message);
   if (message.kind !== 'request') {
     handleNonRequest(deps, decision, message);
-    return Promise.resolve();
+    return NOTHING_TO_DO;
   }
   const request = deps.inFlight.begin(decision, message.id);
-  return (async () => {
-    const release = await deps.semaphore.acquire();
+  const slot = deps.semaphore.acquire();
+  const done = (async () => {
+    const release = await slot;
     try {
       const result = decision.body.allow
         ? await answerRequest({
@@ -55,6 +64,7 @@ export function handleDecision(deps: DecisionDeps, decision: EventOf<'policy.dec
       request.end();
     }
   })();
+  return { started: slot.then(() => undefined), done };
 }
 
 function denied(decision: EventOf<'policy.decision'>): MethodResult {

@@ -58,6 +58,38 @@ describe('answering a batch of decisions', () => {
     expect(harness.produced().filter((p) => p.topic === 'replies')).toHaveLength(1);
   });
 
+  it("does not hold a session's later call behind a slow one still running", async () => {
+    const harness = await Harness.create();
+    await start(harness, { cancelled: 0 });
+    const slow = harness.decision(toolCall(11, 'mem__slow', { ms: 1_000 }));
+    const quick = harness.decision(toolCall(12, 'mem__slow', { ms: 1 }));
+    await harness.events.publish('decisions', [slow]);
+    await harness.waitFor((p) => p.topic === 'dispatches' && p.event.requestId === slow.requestId);
+    // Same session, so same partition, in a later batch: answered while the slow call runs.
+    await harness.events.publish('decisions', [quick]);
+    await harness.reply(quick);
+    expect(harness.produced().some((p) => p.topic === 'replies' && p.event.requestId === slow.requestId)).toBe(false);
+    const { response } = await harness.reply(slow);
+    expect(response.result?.content).toEqual([{ type: 'text', text: 'slept 1000' }]);
+    const order = harness.produced().filter((p) => p.topic === 'replies').map((p) => p.event.requestId);
+    expect(order).toEqual([quick.requestId, slow.requestId]);
+  });
+
+  it('cancels a call of an earlier batch that is still running', async () => {
+    const harness = await Harness.create();
+    const probe: HangingServerProbe = { cancelled: 0, started: 0 };
+    await start(harness, probe);
+    const call = harness.decision(toolCall(13, 'mem__hang'));
+    const cancel = harness.decision({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 13, reason: 'changed my mind' } });
+    await harness.events.publish('decisions', [call]);
+    // The server is running the call: the cancellation, a later batch of the same partition, must reach it there.
+    await expect.poll(() => probe.started).toBe(1);
+    await harness.events.publish('decisions', [cancel]);
+    const { response } = await harness.reply(call);
+    expect(response.error).toEqual({ code: -32800, message: 'Request cancelled by the client: changed my mind' });
+    await expect.poll(() => probe.cancelled).toBe(1);
+  });
+
   it('does not let another session cancel a request', async () => {
     const harness = await Harness.create();
     const probe: HangingServerProbe = { cancelled: 0 };

@@ -21,9 +21,10 @@ export function inMemoryServer(extra: Record<string, unknown> = {}): Record<stri
   return { transport: 'stdio', command: 'in-memory', timeoutMs: 2_000, ...extra };
 }
 
-/** Counts the calls of the `hang` tool that the server saw cancelled. */
+/** Counts the calls of the `hang` tool that the server saw cancelled (and, if asked, those it began). */
 export interface HangingServerProbe {
   cancelled: number;
+  started?: number;
 }
 
 /** An SDK server with `echo`, `add`, and `hang` (never answers; counts cancellations). */
@@ -38,6 +39,7 @@ export function createTestServer(probe: HangingServerProbe = { cancelled: 0 }, t
     content: [{ type: 'text', text: String(a + b) }],
   }));
   server.registerTool(`${toolPrefix}hang`, { description: 'Never answers' }, (extra) => {
+    if (probe.started !== undefined) probe.started++;
     extra.signal.addEventListener('abort', () => probe.cancelled++);
     return new Promise(() => undefined);
   });

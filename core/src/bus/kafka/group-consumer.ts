@@ -1,5 +1,5 @@
 import type { EachBatchPayload, Kafka } from 'kafkajs';
-import { BULK_FETCH, type BatchHandler, type SubscribeOptions, type Subscription } from '../types.js';
+import { BULK_FETCH, isPending, type BatchHandler, type SubscribeOptions, type Subscription } from '../types.js';
 import { PartitionAssigners } from './client.js';
 import { toBusError } from './kafka-errors.js';
 import { OffsetCommitter } from './offset-committer.js';
@@ -19,8 +19,9 @@ const describe = (error: unknown): string => (error instanceof Error ? error.mes
 
 /**
  * Runs one member of a consumer group. Each batch (one partition's records, in order) goes to the handler; its
- * offsets are committed only after the handler resolves, in the background (OffsetCommitter), so the next fetch
- * does not wait for a commit round trip; stopping commits what was handled. When the handler throws, nothing is
+ * offsets are committed only after the handler resolves (and the `Pending` it left, if any, settles), in the
+ * background (OffsetCommitter), so the next fetch does not wait for a commit round trip; stopping commits what was
+ * handled. When the handler throws, nothing is
  * committed, the partition pauses with a growing delay (other partitions keep flowing), and the same records come
  * again.
  * Resolves once the member has joined the group and fixed its start offsets, so records produced afterwards
@@ -56,7 +57,10 @@ export async function startGroupConsumer(
     // A long handler must not cost the membership: keep heartbeating while it runs.
     const beat = setInterval(() => heartbeat().catch(() => {}), settings.heartbeatIntervalMs);
     try {
-      await handler(records);
+      const result = await handler(records);
+      // The client fetches this partition again once the batch is resolved and reads on from the committed offsets
+      // after a rebalance, so a batch left pending is waited for here rather than handed over with the next.
+      if (isPending(result)) await result.settled;
     } catch (error) {
       const attempt = (failures.get(slot) ?? 0) + 1;
       failures.set(slot, attempt);
