@@ -43,6 +43,18 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
       return sub;
     };
 
+    /** What a new consumer of `group` reads once `value` is produced: that value only, when the rest is committed. */
+    const readsAfterProducing = async (bus: Bus, group: string, t: string, value: string): Promise<string[]> => {
+      const got: BusRecord[] = [];
+      const sub = await bus.subscribe({ group, topics: [t] }, async (batch) => {
+        got.push(...batch);
+      });
+      await h.bus.produce([{ topic: t, key: 'k', value: Buffer.from(value) }]);
+      await waitFor(() => got.length >= 1, h.patienceMs, 'new record');
+      await sub.stop();
+      return got.map(text);
+    };
+
     beforeAll(async () => {
       h = await makeHarness();
     });
@@ -116,15 +128,8 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
       await sub.stop();
       expect(got.map(text)).toEqual(['1', '2', '3']);
       // Committed now: a third consumer of the group sees nothing old.
-      const again: BusRecord[] = [];
-      const third = await restarted.subscribe({ group: `g-${t}`, topics: [t] }, async (batch) => {
-        again.push(...batch);
-      });
-      await h.bus.produce([{ topic: t, key: 'k', value: Buffer.from('4') }]);
-      await waitFor(() => again.length >= 1, h.patienceMs, 'new record');
-      await third.stop();
+      expect(await readsAfterProducing(restarted, `g-${t}`, t, '4')).toEqual(['4']);
       await restarted.close();
-      expect(again.map(text)).toEqual(['4']);
     });
 
     it('commits a batch left pending only once it settles, and delivers it again when that fails', async () => {
@@ -152,15 +157,8 @@ export function busContract(name: string, makeHarness: () => Promise<BusHarness>
       await sub.stop();
       // Settled the second time, so committed: the next consumer of the group sees only what is new.
       const restarted = await h.connect();
-      const again: BusRecord[] = [];
-      const next = await restarted.subscribe({ group: `g-${t}`, topics: [t] }, async (batch) => {
-        again.push(...batch);
-      });
-      await h.bus.produce([{ topic: t, key: 'k', value: Buffer.from('3') }]);
-      await waitFor(() => again.length >= 1, h.patienceMs, 'new record');
-      await next.stop();
+      expect(await readsAfterProducing(restarted, `g-${t}`, t, '3')).toEqual(['3']);
       await restarted.close();
-      expect(again.map(text)).toEqual(['3']);
     });
 
     it('splits partitions between the members of a group', async () => {
