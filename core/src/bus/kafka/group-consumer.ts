@@ -21,9 +21,8 @@ const describe = (error: unknown): string => (error instanceof Error ? error.mes
  * Runs one member of a consumer group. Each batch (one partition's records, in order) goes to the handler; its
  * offsets are committed only after the handler resolves (and the `Pending` it left, if any, settles), in the
  * background (OffsetCommitter), so the next fetch does not wait for a commit round trip; stopping commits what was
- * handled. When the handler throws, nothing is
- * committed, the partition pauses with a growing delay (other partitions keep flowing), and the same records come
- * again.
+ * handled. When the handler throws (or its `Pending` rejects), nothing is committed, the partition pauses with a
+ * growing delay (other partitions keep flowing), and the same records come again.
  * Resolves once the member has joined the group and fixed its start offsets, so records produced afterwards
  * are seen even when `fromBeginning` is false.
  */
