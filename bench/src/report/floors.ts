@@ -56,9 +56,7 @@ export function checkFloors(rows: readonly CaseSummary[], cases: readonly CaseSp
     return { ...base, measured: show(value) + (failed ? ` (${failed})` : ''), status: ok ? 'pass' : 'miss' };
   };
   const s3 = row('S3', latency);
-  const f0 = row(FLOOR, latency);
   const control = row(CONTROL, latency);
-  const f0throughput = row(FLOOR, throughput);
   const s4 = row('S4', latency);
   const s3throughput = row('S3', throughput);
   // CPU per call comes from the latency case, or from the throughput case when no call was answered there.
@@ -81,23 +79,23 @@ export function checkFloors(rows: readonly CaseSummary[], cases: readonly CaseSp
   const s4row = answered('S4', cpuCase);
   const s4cpu = s4row?.cpuUsPerOp.target;
   // The floor counts only where the forwarder answered nearly every call, as a target's reading does.
-  const floorOf = (r: CaseSummary | undefined, value: number | null | undefined): number | undefined =>
-    r && r.ok > 0 && r.errors <= 0.01 * (r.ok + r.errors) && value !== null ? value : undefined;
+  const floorOf = (spec: CaseSpec | undefined, read: (r: CaseSummary) => number | null | undefined): number | undefined =>
+    clean(FLOOR, spec) ? (read(row(FLOOR, spec)!) ?? undefined) : undefined;
   const noise = control?.addedUs && control.ok > 0 ? `S0-control ${signedMs(control.addedUs.p99)} ms` : undefined;
   return [
-    check('S3 added latency p50 vs S0', '≤ 0.5 ms', s3?.addedUs?.p50, 500, ms, rateNote(latency), { from: s3, floor: floorOf(f0, f0?.addedUs?.p50) }),
+    check('S3 added latency p50 vs S0', '≤ 0.5 ms', s3?.addedUs?.p50, 500, ms, rateNote(latency), { from: s3, floor: floorOf(latency, (r) => r.addedUs?.p50) }),
     check('S3 added latency p99 vs S0', '≤ 2 ms', s3?.addedUs?.p99, 2000, ms, rateNote(latency), {
       from: s3,
-      floor: floorOf(f0, f0?.addedUs?.p99),
+      floor: floorOf(latency, (r) => r.addedUs?.p99),
       ...(noise ? { noise } : {}),
     }),
     check('S3 throughput, 32 sessions, vs S0', '≥ 0.5× S0', s3throughput?.throughputRatio ?? undefined, 0.5, (v) => `${v.toFixed(2)}×`, throughput ? `case ${throughput.id}` : 'case not run', {
       atLeast: true,
       from: s3throughput,
-      floor: floorOf(f0throughput, f0throughput?.throughputRatio),
+      floor: floorOf(throughput, (r) => r.throughputRatio),
     }),
     check('S3 gateway CPU per call', '≤ 150 µs', s3cpu, 150, (v) => `${v.toFixed(0)} µs`, rateNote(cpuCase), {
-      floor: floorOf(row(FLOOR, cpuCase), row(FLOOR, cpuCase)?.cpuUsPerOp.target),
+      floor: floorOf(cpuCase, (r) => r.cpuUsPerOp.target),
     }),
     check(
       'S4 gateway CPU per call (four roles, broker apart)',

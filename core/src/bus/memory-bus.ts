@@ -117,7 +117,7 @@ interface Member {
 interface PendingBatch {
   end: number;
   state: 'pending' | 'ok' | 'failed';
-  /** Resolves once it settled, either way. */
+  /** Resolves once it settled, either way, and `state` says how. */
   done: Promise<void>;
 }
 
@@ -293,19 +293,22 @@ export class MemoryBus implements Bus {
       if (pending.length === 0) readFrom = null;
     };
     const leavePending = (end: number, settled: Promise<void>): void => {
-      const batch: PendingBatch = { end, state: 'pending', done: settled.then(() => undefined, () => undefined) };
+      const batch: PendingBatch = {
+        end,
+        state: 'pending',
+        done: settled.then(
+          () => {
+            batch.state = 'ok';
+            commitSettled();
+          },
+          () => {
+            batch.state = 'failed';
+            wake?.();
+          },
+        ),
+      };
       pending.push(batch);
       readFrom = end;
-      settled.then(
-        () => {
-          batch.state = 'ok';
-          commitSettled();
-        },
-        () => {
-          batch.state = 'failed';
-          wake?.();
-        },
-      );
     };
     const done = (async () => {
       while (running || flushing) {

@@ -21,7 +21,7 @@ export interface DecisionDeps {
 
 /** A decision being handled: `started` once it holds a slot of the semaphore, `done` once it is answered. */
 export interface DecisionHandling {
-  started: Promise<void>;
+  started: Promise<unknown>;
   done: Promise<void>;
 }
 
@@ -64,7 +64,7 @@ export function handleDecision(deps: DecisionDeps, decision: EventOf<'policy.dec
       request.end();
     }
   })();
-  return { started: slot.then(() => undefined), done };
+  return { started: slot, done };
 }
 
 function denied(decision: EventOf<'policy.decision'>): MethodResult {
