@@ -105,7 +105,7 @@ export function oneOfEach(sessionId: string, requestId: string): SluiceEvent[] {
     newEvent('session.closed', { reason: 'client closed' }, { ...envelope(sessionId, null, null), time: t0 + 50 }),
     newEvent(
       'registry.snapshot',
-      { servers: [{ name: 'everything', transport: 'stdio', status: 'up', tools: [{ name: 'echo', exposedName: 'everything__echo', description: null }] }] },
+      { servers: [{ name: 'everything', transport: 'stdio', status: 'up', tools: [{ name: 'echo', exposedName: 'everything__echo', description: null }], withheld: [] }] },
       { tenant: 'acme', time: t0 + 1 },
     ),
   ];

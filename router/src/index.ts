@@ -7,6 +7,6 @@ export { createStdioBackend, type StdioServerConfig } from './backends/stdio.js'
 export { createStreamableHttpBackend, type StreamableHttpServerConfig } from './backends/streamable-http.js';
 export { createInMemoryBackend, type InMemoryBackendOptions } from './backends/in-memory.js';
 export { ToolRegistry, type RegistryServerOptions, type ResolvedTool } from './registry/registry.js';
-export { exposeTools, exposedName, NAME_SEPARATOR, type ExposedTool, type ExposedTools, type NameCollision } from './registry/exposed-names.js';
+export { exposeTools, exposedName, NAME_SEPARATOR, type ExposedTool, type ExposedTools, type Withheld, TOOL_NAME_PATTERN } from './registry/exposed-names.js';
 export { SUPPORTED_PROTOCOL_VERSIONS, DEFAULT_PROTOCOL_VERSION } from './methods/initialize.js';
 export { ROUTER_VERSION } from './version.js';

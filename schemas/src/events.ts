@@ -116,6 +116,16 @@ export interface RegistryServer {
   /** A string in the schema, so the set can grow without breaking old readers. */
   status: 'up' | 'down';
   tools: RegistryTool[];
+  /** Tools the server offers that are not exposed (since schema version 2; empty when read from version 1). */
+  withheld: WithheldTool[];
+}
+
+/** A tool the gateway does not expose, and why. */
+export interface WithheldTool {
+  /** Name the tool has at the backend server, cut to 256 characters. */
+  name: string;
+  /** Why it is not exposed; a sentence for people. */
+  reason: string;
 }
 
 /** Body of `registry.snapshot`: every backend server and its tools. */

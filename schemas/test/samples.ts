@@ -71,6 +71,7 @@ export const FULL_SAMPLES = {
   },
   'registry.snapshot': {
     ...envelope(7),
+    schemaVersion: 2,
     type: 'registry.snapshot',
     body: {
       servers: [
@@ -79,6 +80,7 @@ export const FULL_SAMPLES = {
           transport: 'stdio',
           status: 'up',
           tools: [{ name: 'read_file', exposedName: 'fs_read_file', description: 'Read a file' }],
+          withheld: [{ name: 'read file', reason: 'not a valid tool name: allowed are A-Z a-z 0-9 _ . - (1 to 128 characters)' }],
         },
       ],
     },

@@ -72,7 +72,7 @@ function toConfigError(file: string, error: ErrorObject | undefined): ConfigErro
     reason = error.params.error === 'mapping' ? 'is not a known kind' : reason;
   } else if (error.propertyName !== undefined) {
     path.push(error.propertyName);
-    reason = 'is not a valid name (letters, digits, _ and -; at most 63 characters)';
+    reason = 'is not a valid name (letters, digits, _ and -; at most 63 characters; no "__" and no "_" at the end)';
   }
   return new ConfigError('SLUICE_CONFIG_INVALID', file, path.join('.') || '(root)', reason);
 }

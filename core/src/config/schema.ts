@@ -97,7 +97,8 @@ export const CONFIG_SCHEMA = {
     servers: {
       type: 'object',
       default: {},
-      propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$' },
+      // No `__` and no trailing `_`: a prefixed exposed name `<server>__<tool>` then names its server unambiguously.
+      propertyNames: { pattern: '^(?!.*__)(?!.*_$)[A-Za-z0-9][A-Za-z0-9_-]{0,62}$' },
       additionalProperties: {
         type: 'object',
         required: ['transport'],

@@ -59,6 +59,8 @@ describe('configuration', () => {
     ['servers: { a: { transport: stdio } }', 'servers.a.command', 'is required'],
     ['servers: { a: { transport: carrier-pigeon, url: x } }', 'servers.a.transport', 'is not a known kind'],
     ['servers: { "bad name": { transport: stdio, command: x } }', 'servers.bad name', 'is not a valid name'],
+    ['servers: { a__b: { transport: stdio, command: x } }', 'servers.a__b', 'is not a valid name'],
+    ['servers: { a_: { transport: stdio, command: x } }', 'servers.a_', 'is not a valid name'],
     ['lisen: { port: 1 }', 'lisen', 'unknown key'],
     ['log: { level: loud }', 'log.level', 'must be one of'],
     ['listen: { port: 9000 }\nadmin: { port: 9000 }', 'admin.port', 'must differ from listen.port'],

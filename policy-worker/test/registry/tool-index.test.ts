@@ -15,9 +15,9 @@ describe('registry', () => {
     const tool = (name: string) => [{ name, exposedName: 'search', description: null }];
     const index = indexTools({
       servers: [
-        { name: 'a', transport: 'stdio', status: 'down', tools: tool('find') },
-        { name: 'b', transport: 'stdio', status: 'up', tools: tool('lookup') },
-        { name: 'c', transport: 'stdio', status: 'up', tools: tool('query') },
+        { name: 'a', transport: 'stdio', status: 'down', tools: tool('find'), withheld: [] },
+        { name: 'b', transport: 'stdio', status: 'up', tools: tool('lookup'), withheld: [] },
+        { name: 'c', transport: 'stdio', status: 'up', tools: tool('query'), withheld: [] },
       ],
     });
     expect(index.get('search')).toEqual({ server: 'b', tool: 'lookup', status: 'up' });

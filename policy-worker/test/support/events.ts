@@ -11,8 +11,9 @@ export const SERVERS: RegistryServer[] = [
       { name: 'read', exposedName: 'files__read', description: 'Reads a file' },
       { name: 'write', exposedName: 'files__write', description: null },
     ],
+    withheld: [],
   },
-  { name: 'broken', transport: 'streamable-http', status: 'down', tools: [{ name: 'fix', exposedName: 'broken__fix', description: null }] },
+  { name: 'broken', transport: 'streamable-http', status: 'down', tools: [{ name: 'fix', exposedName: 'broken__fix', description: null }], withheld: [] },
 ];
 
 /** A registry snapshot event. */

@@ -39,7 +39,7 @@ interface Entry extends RegistryServerOptions {
 export class ToolRegistry {
   private readonly entries: Entry[];
   private exposed: ExposedTools = exposeTools([]);
-  private reportedCollisions = new Set<string>();
+  private reportedWithheld = new Set<string>();
   private started = false;
   private changeListener: (() => void) | null = null;
 
@@ -105,6 +105,7 @@ export class ToolRegistry {
           tools: this.exposed.list
             .filter((t) => t.server === entry.name)
             .map((t) => ({ name: t.tool.name, exposedName: t.exposedName, description: t.tool.description ?? null })),
+          withheld: this.exposed.withheld.filter((w) => w.server === entry.name).map(({ name, reason }) => ({ name, reason })),
         })),
     };
   }
@@ -154,15 +155,18 @@ export class ToolRegistry {
   }
 
   private rebuild(): void {
-    this.exposed = exposeTools(this.entries.map((e) => ({ server: e.name, prefix: e.prefix, tools: e.tools })));
+    this.exposed = exposeTools(
+      this.entries.map((e) => ({ server: e.name, prefix: e.prefix, tools: e.tools })),
+      this.exposed.byName,
+    );
     const current = new Set<string>();
-    for (const c of this.exposed.collisions) {
-      const key = `${c.exposedName}\u0000${c.kept}\u0000${c.hidden}`;
+    for (const w of this.exposed.withheld) {
+      const key = `${w.server}\u0000${w.name}\u0000${w.reason}`;
       current.add(key);
-      if (!this.reportedCollisions.has(key)) {
-        this.logger.warn(c, `tool name ${c.exposedName} is offered by servers ${c.kept} and ${c.hidden}; ${c.kept} keeps it`);
+      if (!this.reportedWithheld.has(key)) {
+        this.logger.warn({ server: w.server, tool: w.name.slice(0, 128), reason: w.reason }, 'tool withheld from clients');
       }
     }
-    this.reportedCollisions = current;
+    this.reportedWithheld = current;
   }
 }
