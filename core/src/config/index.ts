@@ -1,3 +1,4 @@
 export * from './types.js';
-export { loadConfigFile, parseConfig } from './load.js';
+export { loadConfigFile, parseConfig, type Environment } from './load.js';
 export { CONFIG_SCHEMA } from './schema.js';
+export { ADMIN_TOKEN_FILE_NAME, adminTokenProblem } from './admin.js';

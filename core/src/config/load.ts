@@ -4,14 +4,18 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../errors.js';
+import { checkHosts, resolveAdminCredentials } from './admin.js';
 import { CONFIG_SCHEMA } from './schema.js';
 import type { SluiceConfig } from './types.js';
 
 const ajv = new Ajv({ useDefaults: true, discriminator: true, allErrors: false, strict: false });
 const validate = ajv.compile(CONFIG_SCHEMA);
 
+/** The environment, as config reads it (only config reads it: `admin.tokenEnv`). */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 /** Reads, validates and freezes the configuration file at `file`. */
-export function loadConfigFile(file: string): SluiceConfig {
+export function loadConfigFile(file: string, env: Environment = process.env): SluiceConfig {
   const path = resolve(file);
   let text: string;
   try {
@@ -19,11 +23,11 @@ export function loadConfigFile(file: string): SluiceConfig {
   } catch (err) {
     throw new ConfigError('SLUICE_CONFIG_UNREADABLE', path, '(file)', (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err));
   }
-  return parseConfig(text, path);
+  return parseConfig(text, path, env);
 }
 
 /** Validates YAML text as configuration; `file` names it in errors and anchors relative paths. */
-export function parseConfig(text: string, file: string): SluiceConfig {
+export function parseConfig(text: string, file: string, env: Environment = process.env): SluiceConfig {
   const doc = parseDocument(text, { prettyErrors: false });
   const first = doc.errors[0];
   if (first) throw new ConfigError('SLUICE_CONFIG_UNREADABLE', file, '(yaml)', `not valid YAML: ${first.message.split('\n')[0]}`);
@@ -32,15 +36,19 @@ export function parseConfig(text: string, file: string): SluiceConfig {
     throw new ConfigError('SLUICE_CONFIG_INVALID', file, '(root)', 'must be a mapping of keys to values');
   }
   if (!validate(raw)) throw toConfigError(file, validate.errors?.[0]);
-  return freeze(normalize(raw as Record<string, any>, file));
+  return freeze(normalize(raw as Record<string, any>, file, env));
 }
 
-function normalize(raw: Record<string, any>, file: string): SluiceConfig {
+function normalize(raw: Record<string, any>, file: string, env: Environment): SluiceConfig {
   const base = dirname(file);
   const abs = (p: string): string => (isAbsolute(p) ? p : resolve(base, p));
   const config = raw as SluiceConfig;
   config.file = file;
   config.ingress.nodeId ??= `${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64);
+  config.dataDir = abs(config.dataDir);
+  if (config.admin.tokenFile) config.admin.tokenFile = abs(config.admin.tokenFile);
+  config.admin.credentials = resolveAdminCredentials(config.admin, config.dataDir, file, env);
+  checkHosts(file, 'ingress.allowedHosts', config.ingress.allowedHosts);
   if (config.audit.kind === 'chdb') config.audit.path = abs(config.audit.path);
   if (config.policy.bundle) config.policy.bundle = abs(config.policy.bundle);
   for (const server of Object.values(config.servers)) {

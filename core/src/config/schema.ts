@@ -14,14 +14,30 @@ const timeoutMs = { type: 'integer', minimum: 1, maximum: 3600000, default: 3000
 const batchMaxRows = { type: 'integer', minimum: 1, maximum: 1000000, default: 10000 } as const;
 const batchMaxMs = { type: 'integer', minimum: 1, maximum: 60000, default: 1000 } as const;
 const names = { type: 'array', items: { type: 'string', minLength: 1 }, default: [] } as const;
+const hosts = { type: 'array', items: { type: 'string', minLength: 1, maxLength: 260 }, default: [] } as const;
 
 /** JSON Schema of the YAML configuration file; defaults here are the documented defaults. */
 export const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
+    dataDir: { type: 'string', minLength: 1, default: '.sluice' },
     listen: { ...listen, default: { host: '127.0.0.1', port: 8080 } },
-    admin: { ...listen, default: { host: '127.0.0.1', port: 8081 } },
+    admin: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        host: { type: 'string', minLength: 1, default: '127.0.0.1' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 8081 },
+        auth: { enum: ['token', 'none'], default: 'token' },
+        tokenFile: { type: ['string', 'null'], minLength: 1, default: null },
+        tokenEnv: { type: ['string', 'null'], pattern: '^[A-Za-z_][A-Za-z0-9_]*$', default: null },
+        metrics: { enum: ['token', 'open'], default: 'token' },
+        allowedHosts: hosts,
+        allowedOrigins: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+      },
+    },
     bus: {
       type: 'object',
       default: { kind: 'memory' },
@@ -90,6 +106,7 @@ export const CONFIG_SCHEMA = {
         nodeId: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
         maxBodyBytes: { type: 'integer', minimum: 1024, maximum: 104857600, default: 4194304 },
         allowedOrigins: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+        allowedHosts: hosts,
         requestTimeoutMs: { type: 'integer', minimum: 100, maximum: 3600000, default: 60000 },
         tenant: { type: 'string', minLength: 1, default: 'default' },
       },

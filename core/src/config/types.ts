@@ -4,6 +4,32 @@ export interface ListenConfig {
   port: number;
 }
 
+/** Where the admin bearer token comes from, resolved when the configuration is loaded. */
+export type AdminCredentials =
+  | { kind: 'none' }
+  /** Read from the environment variable `name` at load; never logged. */
+  | { kind: 'env'; name: string; token: string }
+  /** A file holding the token; `create`: made (32 random bytes, mode 0600) on first start when absent. */
+  | { kind: 'file'; path: string; create: boolean };
+
+/** The admin listener and who may call it. */
+export interface AdminConfig extends ListenConfig {
+  /** `token`: every endpoint but /healthz and /readyz needs the bearer token; `none`: no credentials (loopback only). */
+  auth: 'token' | 'none';
+  /** Absolute path of a file holding the token, or null (default: `<dataDir>/admin-token`, made on first start). */
+  tokenFile: string | null;
+  /** Name of an environment variable holding the token, or null. */
+  tokenEnv: string | null;
+  /** `token`: /metrics needs the bearer token; `open`: it does not. */
+  metrics: 'token' | 'open';
+  /** Host header values accepted besides the loopback names: `name` (any port) or `name:port`. */
+  allowedHosts: string[];
+  /** Origins allowed to call; a request with any other Origin header gets 403. */
+  allowedOrigins: string[];
+  /** The token source these keys resolve to. */
+  credentials: AdminCredentials;
+}
+
 export type BusConfig =
   | { kind: 'memory' }
   | {
@@ -65,6 +91,11 @@ export interface IngressConfig {
   maxBodyBytes: number;
   /** Origins allowed to call; a request with an Origin header not listed gets 403. Empty: only loopback origins. */
   allowedOrigins: string[];
+  /**
+   * Host header values accepted besides the loopback names: `name` (any port) or `name:port`. Empty with a
+   * non-loopback listen host: any Host is accepted (a warning at start).
+   */
+  allowedHosts: string[];
   /** How long the ingress waits for a request's reply before answering with a timeout error. */
   requestTimeoutMs: number;
   /** Tenant recorded for clients (until authentication assigns one). */
@@ -75,8 +106,10 @@ export interface IngressConfig {
 export interface SluiceConfig {
   /** Absolute path of the file this was read from, or null. */
   file: string | null;
+  /** Absolute path of the directory for state the gateway keeps (the generated admin token). */
+  dataDir: string;
   listen: ListenConfig;
-  admin: ListenConfig;
+  admin: AdminConfig;
   bus: BusConfig;
   audit: AuditConfig;
   policy: PolicyConfig;

@@ -25,8 +25,20 @@ describe('configuration', () => {
       '/etc/sluice/sluice.yaml',
     );
     expect(config.listen).toEqual({ host: '127.0.0.1', port: 8080 });
-    expect(parseConfig('admin: { port: 9 }', 'a.yaml').admin).toEqual({ host: '127.0.0.1', port: 9 });
-    expect(config.admin).toEqual({ host: '127.0.0.1', port: 8081 });
+    expect(parseConfig('admin: { port: 9 }', 'a.yaml').admin).toMatchObject({ host: '127.0.0.1', port: 9 });
+    expect(config.dataDir).toBe('/etc/sluice/.sluice');
+    expect(config.admin).toEqual({
+      host: '127.0.0.1',
+      port: 8081,
+      auth: 'token',
+      tokenFile: null,
+      tokenEnv: null,
+      metrics: 'token',
+      allowedHosts: [],
+      allowedOrigins: [],
+      credentials: { kind: 'file', path: '/etc/sluice/.sluice/admin-token', create: true },
+    });
+    expect(config.ingress.allowedHosts).toEqual([]);
     expect(config.bus).toEqual({ kind: 'memory' });
     expect(config.audit).toMatchObject({ kind: 'chdb', path: '/etc/sluice/data/audit', batchMaxRows: 10000, batchMaxMs: 1000 });
     expect(config.policy).toEqual({ bundle: null, enabled: true });
