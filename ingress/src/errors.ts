@@ -62,6 +62,12 @@ export const INGRESS_ERRORS = {
     wire: { status: 403, jsonRpcCode: -32000 },
     description: 'The Origin header is neither a loopback origin nor listed in ingress.allowedOrigins.',
   },
+  SLUICE_INGRESS_HOST_FORBIDDEN: {
+    retriable: false,
+    wire: { status: 403, jsonRpcCode: -32000 },
+    description:
+      'The Host header is not a loopback name (localhost, 127.0.0.1, [::1]) nor listed in ingress.allowedHosts: DNS rebinding. Checked on every path, before anything else.',
+  },
   SLUICE_INGRESS_SESSION_REQUIRED: {
     retriable: false,
     wire: { status: 400, jsonRpcCode: -32000 },

@@ -1,4 +1,4 @@
-import { partitionForKey, TimeoutQueue, type RunningService, type ServiceContext } from '@sluice/core';
+import { createHostCheck, partitionForKey, TimeoutQueue, type RunningService, type ServiceContext } from '@sluice/core';
 import { IngressError } from './errors.js';
 import { PendingRequests } from './replies/pending-requests.js';
 import { createReplyHandler } from './replies/reply-router.js';
@@ -41,8 +41,13 @@ export async function startIngress(ctx: ServiceContext, options: IngressOptions 
   const { name: binding, uws } = loadUws();
   const nodeId = config.ingress.nodeId;
   const replySlot = partitionForKey(nodeId, await events.bus.partitionCount(events.topic('replies')));
+  const hosts = createHostCheck({ bindHost: config.listen.host, port: null, allowedHosts: config.ingress.allowedHosts });
+  if (hosts.anyHost) {
+    logger.warn({ host: config.listen.host }, 'listen.host is not loopback and ingress.allowedHosts is empty: any Host header is accepted on /mcp');
+  }
   const rt: IngressRuntime = {
     config: config.ingress,
+    hosts,
     events,
     logger,
     metrics,

@@ -6,6 +6,7 @@ export interface RequestHead {
   /** Upper-case HTTP method. */
   method: string;
   path: string;
+  host: string | null;
   origin: string | null;
   accept: string | null;
   contentType: string | null;
@@ -30,6 +31,7 @@ export function readHead(req: UwsRequest): RequestHead {
   return {
     method: req.getMethod().toUpperCase(),
     path: req.getUrl(),
+    host: header('host'),
     origin: header('origin'),
     accept: header('accept'),
     contentType: header('content-type'),

@@ -7,6 +7,12 @@ import type { IngressRuntime } from './runtime.js';
 
 const SUPPORTED = new Set<string>(LEGACY_PROTOCOL_VERSIONS);
 
+/** 403 unless the Host header is a name the listener answers as (DNS-rebinding protection). */
+export function checkHost(rt: IngressRuntime, head: RequestHead): WireError | null {
+  if (rt.hosts.allows(head.host)) return null;
+  return new WireError('SLUICE_INGRESS_HOST_FORBIDDEN', 'Forbidden: this Host is not a name of the gateway (ingress.allowedHosts)');
+}
+
 /** 403 unless the Origin is absent, loopback, or allowed by config. */
 export function checkOrigin(rt: IngressRuntime, head: RequestHead): WireError | null {
   if (isOriginAllowed(head.origin, rt.config.allowedOrigins)) return null;

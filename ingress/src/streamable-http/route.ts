@@ -4,11 +4,15 @@ import type { UwsRequest, UwsResponse } from '../uws/types.js';
 import { handleDelete } from './handle-delete.js';
 import { handleGet } from './handle-get.js';
 import { handlePost } from './handle-post.js';
+import { checkHost } from './checks.js';
 import { ALLOWED_METHODS, MCP_PATH } from './protocol.js';
 import { respondError } from './respond.js';
 import type { IngressRuntime } from './runtime.js';
 
-/** The uWS handler of every request: /mcp by method, 404 for other paths, 405 (with Allow) for other methods. */
+/**
+ * The uWS handler of every request: 403 for a Host the gateway does not answer as, then /mcp by method, 404 for
+ * other paths, 405 (with Allow) for other methods.
+ */
 export function createRouteHandler(rt: IngressRuntime): (res: UwsResponse, req: UwsRequest) => void {
   return (res, req) => {
     const exchange = new Exchange(res, readHead(req));
@@ -23,6 +27,8 @@ export function createRouteHandler(rt: IngressRuntime): (res: UwsResponse, req: 
 
 function route(rt: IngressRuntime, exchange: Exchange): void {
   const { head } = exchange;
+  const foreignHost = checkHost(rt, head);
+  if (foreignHost) return respondError(exchange, foreignHost);
   if (head.path !== MCP_PATH) {
     return respondError(exchange, new WireError('SLUICE_INGRESS_PATH_NOT_FOUND', `Not Found: the MCP endpoint is ${MCP_PATH}`));
   }

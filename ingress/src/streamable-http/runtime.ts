@@ -1,4 +1,4 @@
-import type { EventLog, IngressConfig, Logger, Metrics, TimeoutQueue } from '@sluice/core';
+import type { EventLog, HostCheck, IngressConfig, Logger, Metrics, TimeoutQueue } from '@sluice/core';
 import type { SseStreamOptions } from '../http/sse-stream.js';
 import { methodLabel } from '../jsonrpc/methods.js';
 import type { PendingRequests } from '../replies/pending-requests.js';
@@ -20,6 +20,8 @@ export type RequestOutcome =
 /** State shared by the handlers of one ingress node. */
 export interface IngressRuntime {
   readonly config: IngressConfig;
+  /** Which Host headers the listener accepts. */
+  readonly hosts: HostCheck;
   readonly events: EventLog;
   readonly logger: Logger;
   readonly metrics: Metrics;

@@ -6,6 +6,7 @@ import { FakeResponse } from '../support/fake-response.js';
 const head: RequestHead = {
   method: 'GET',
   path: '/mcp',
+  host: null,
   origin: null,
   accept: 'text/event-stream',
   contentType: null,

@@ -10,6 +10,7 @@ export interface HarnessOptions {
   requestTimeoutMs?: number;
   maxBodyBytes?: number;
   allowedOrigins?: string[];
+  allowedHosts?: string[];
   ingress?: IngressOptions;
 }
 
@@ -42,6 +43,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         requestTimeoutMs: options.requestTimeoutMs ?? 1000,
         maxBodyBytes: options.maxBodyBytes ?? 4096,
         allowedOrigins: options.allowedOrigins ?? [],
+        allowedHosts: options.allowedHosts ?? [],
       },
     }),
     'ingress-test.yaml',

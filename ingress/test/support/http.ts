@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+
 /** The headers a well-behaved client sends with a POST. */
 export const POST_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
 
@@ -17,6 +19,30 @@ export function post(url: string, body: unknown, headers: Record<string, string>
     method: 'POST',
     headers: { ...POST_HEADERS, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** What a request sent with {@link rawRequest} got back. */
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * Sends one request over node:http with exactly the Host header given (fetch sets Host itself), as a browser does
+ * when a page's domain was rebound to the gateway's address.
+ */
+export function rawRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string }): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: options.method ?? 'GET', headers: options.headers ?? {} }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end(options.body);
   });
 }
 
