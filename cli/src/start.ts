@@ -14,6 +14,7 @@ import { startIngress } from '@sluice/ingress';
 import { startPolicyWorker } from '@sluice/policy-worker';
 import { startRouter } from '@sluice/router';
 import { startAdminServer, type SqlEndpoint } from './admin/server.js';
+import { loadAdminToken } from './admin/token.js';
 import type { Role } from './roles.js';
 
 /** A running Sluice process. */
@@ -35,6 +36,7 @@ const STARTERS: Record<Role, (ctx: ServiceContext) => Promise<RunningService>> =
 /** Starts the given roles in one process on the configured bus, plus the admin server. */
 export async function startSluice(config: SluiceConfig, roles: readonly Role[]): Promise<SluiceProcess> {
   const logger = createLogger(config.log.level, { roles: roles.join(',') });
+  const adminToken = await loadAdminToken(config.admin.credentials, config.admin.host, logger);
   const metrics = createMetrics();
   const bus = createBus(config.bus, logger);
   const events = new EventLog(bus, topicPrefix(config.bus), metrics, logger);
@@ -74,7 +76,7 @@ export async function startSluice(config: SluiceConfig, roles: readonly Role[]):
 
   let admin: Awaited<ReturnType<typeof startAdminServer>>;
   try {
-    admin = await startAdminServer(config.admin.host, config.admin.port, { services: () => services, metrics, sql });
+    admin = await startAdminServer(config.admin, adminToken, { services: () => services, metrics, sql, logger });
   } catch (err) {
     await stopAll();
     throw new Error(`admin.port: cannot listen on ${config.admin.host}:${config.admin.port} (${(err as Error).message})`);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Metrics, RunningService } from '@sluice/core';
+import { createHostCheck, type AdminConfig, type HostCheck, type Logger, type Metrics, type RunningService } from '@sluice/core';
+import { createAdminGuard, type AdminGuard, type Refusal } from './guard.js';
 
 const MAX_SQL_BYTES = 64 * 1024;
 
@@ -15,19 +16,38 @@ export interface AdminDeps {
   metrics: Metrics;
   /** Null when no audit store is reachable from this process. */
   sql: SqlEndpoint | null;
+  logger: Logger;
 }
 
-/** The admin HTTP server: health, readiness, Prometheus metrics and read-only SQL over the audit store. */
-export async function startAdminServer(host: string, port: number, deps: AdminDeps): Promise<{ port: number; close(): Promise<void> }> {
+/**
+ * The admin HTTP server: health, readiness, Prometheus metrics and read-only SQL over the audit store. Every request
+ * passes the Host, Origin and bearer-token checks of `config` before routing; `token` null means `admin.auth: none`.
+ */
+export async function startAdminServer(config: AdminConfig, token: string | null, deps: AdminDeps): Promise<{ port: number; close(): Promise<void> }> {
+  let checks: { hosts: HostCheck; guard: AdminGuard } | undefined;
+  // Built on first use, once the bound port (config may ask for 0) is known.
+  const checksFor = (): { hosts: HostCheck; guard: AdminGuard } => {
+    if (checks) return checks;
+    const hosts = createHostCheck({ bindHost: config.host, port: (server.address() as AddressInfo).port, allowedHosts: config.allowedHosts });
+    checks = { hosts, guard: createAdminGuard({ token, metrics: config.metrics, hosts, allowedOrigins: config.allowedOrigins }) };
+    return checks;
+  };
   const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const refusal = checksFor().guard(req, path);
+    if (refusal) return refuse(res, refusal);
     handle(req, res, deps).catch((err: unknown) => send(res, 500, { error: { code: 'SLUICE_ADMIN_INTERNAL', message: String(err) } }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve());
+    server.listen(config.port, config.host, () => resolve());
   });
+  const port = (server.address() as AddressInfo).port;
+  if (checksFor().hosts.anyHost) {
+    deps.logger.warn({ admin: `${config.host}:${port}` }, 'admin.host is not loopback and admin.allowedHosts is empty: any Host header is accepted');
+  }
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -91,6 +111,11 @@ async function sql(req: IncomingMessage, res: ServerResponse, endpoint: SqlEndpo
     }
     throw err;
   }
+}
+
+function refuse(res: ServerResponse, refusal: Refusal): void {
+  res.writeHead(refusal.status, { ...refusal.headers, 'content-type': 'application/json', connection: 'close' });
+  res.end(JSON.stringify({ error: { code: refusal.code, message: refusal.message } }));
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
