@@ -10,6 +10,7 @@ const alias = {
   '@sluice/policy-worker': src('policy-worker'),
   '@sluice/router': src('router'),
   '@sluice/audit-sink': src('audit-sink'),
+  '@sluice/cli': src('cli'),
 };
 
 export default defineConfig({

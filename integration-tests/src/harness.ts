@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root. */
@@ -61,7 +61,7 @@ export class GatewayProcess {
   readonly exited: Promise<number | null>;
 
   constructor(
-    config: string,
+    private readonly config: string,
     private readonly roles: readonly string[],
     readonly adminPort: number,
   ) {
@@ -71,6 +71,19 @@ export class GatewayProcess {
     this.child.stdout!.on('data', (d: Buffer) => this.keep(d));
     this.child.stderr!.on('data', (d: Buffer) => this.keep(d));
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+  }
+
+  /**
+   * The admin token the gateway made on first start, in the default data directory (`.sluice` beside the config
+   * file); processes whose config files share a directory share it.
+   */
+  get adminToken(): string {
+    return readFileSync(join(dirname(this.config), '.sluice', 'admin-token'), 'utf8').trim();
+  }
+
+  /** Headers that authenticate to the admin port. */
+  get adminHeaders(): Record<string, string> {
+    return { authorization: `Bearer ${this.adminToken}` };
   }
 
   /** What the process printed (the tail). */
@@ -114,9 +127,9 @@ export class GatewayProcess {
   }
 }
 
-/** Rows of a read-only SQL query through the admin endpoint. */
-export async function sql<T = Record<string, unknown>>(adminPort: number, query: string): Promise<T[]> {
-  const res = await fetch(`http://127.0.0.1:${adminPort}/admin/sql`, { method: 'POST', body: query });
+/** Rows of a read-only SQL query through the admin endpoint of `gateway`, with its token. */
+export async function sql<T = Record<string, unknown>>(gateway: GatewayProcess, query: string): Promise<T[]> {
+  const res = await fetch(`http://127.0.0.1:${gateway.adminPort}/admin/sql`, { method: 'POST', body: query, headers: gateway.adminHeaders });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`admin/sql ${res.status}: ${text}`);
   return text

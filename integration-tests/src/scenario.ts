@@ -1,6 +1,6 @@
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { expect } from 'vitest';
-import { eventually, sql } from './harness.js';
+import { eventually, sql, type GatewayProcess } from './harness.js';
 import { connectClient, firstText } from './mcp.js';
 
 /** One row of sluice.calls as the admin endpoint returns it. */
@@ -20,7 +20,7 @@ export interface CallRow {
  * The walking skeleton, as an agent and an analyst see it: a real MCP client initializes, lists tools, calls
  * server-everything's echo through the gateway and calls a tool nobody provides; then the audit store has both calls.
  */
-export async function toolCallScenario(mcpPort: number, adminPort: number, agent: string): Promise<void> {
+export async function toolCallScenario(mcpPort: number, audit: GatewayProcess, agent: string): Promise<void> {
   const client = await connectClient(mcpPort, agent);
   try {
     const { tools } = await client.listTools();
@@ -46,7 +46,7 @@ export async function toolCallScenario(mcpPort: number, adminPort: number, agent
   const rows = await eventually(
     async () => {
       const found = await sql<CallRow>(
-        adminPort,
+        audit,
         `SELECT request_id, method, tool, server, outcome, latency_ms, error_code, agent, policy_revision
          FROM sluice.calls WHERE agent = '${agent}' AND method = 'tools/call' ORDER BY started_at`,
       );

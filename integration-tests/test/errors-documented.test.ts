@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ERRORS } from '@sluice/audit-sink';
+import { ADMIN_ERRORS } from '@sluice/cli';
 import { CORE_ERRORS } from '@sluice/core';
 import { INGRESS_ERRORS } from '@sluice/ingress';
 import { POLICY_ERRORS } from '@sluice/policy-worker';
@@ -16,6 +17,7 @@ const LISTS: Record<string, Record<string, { retriable: boolean }>> = {
   'policy-worker': POLICY_ERRORS,
   router: ROUTER_ERRORS,
   'audit-sink': AUDIT_ERRORS,
+  cli: ADMIN_ERRORS,
 };
 
 describe('error codes', () => {

@@ -53,7 +53,7 @@ servers:
   });
 
   it('serves an MCP client end to end and records both calls in sluice.calls', async () => {
-    await toolCallScenario(mcpPort, admin['audit-sink'], 'kafka-agent');
+    await toolCallScenario(mcpPort, procs['audit-sink'], 'kafka-agent');
   });
 
   it('writes records on the requests topic that decode with the committed schemas', async () => {
@@ -111,20 +111,20 @@ servers:
       await client.close();
     }
     await start('audit-sink');
-    const port = admin['audit-sink'];
+    const audit = procs['audit-sink'];
     const counted = await eventually(
       async () => {
-        const [row] = await sql<{ n: string }>(port, `SELECT count() AS n FROM sluice.calls WHERE agent = 'audit-crash-agent' AND method = 'tools/call'`);
+        const [row] = await sql<{ n: string }>(audit, `SELECT count() AS n FROM sluice.calls WHERE agent = 'audit-crash-agent' AND method = 'tools/call'`);
         return Number(row!.n) >= calls ? Number(row!.n) : undefined;
       },
       60_000,
       `${calls} calls rows`,
     );
     expect(counted).toBe(calls);
-    const [events] = await sql<{ total: string; unique: string }>(port, 'SELECT count() AS total, uniqExact(event_id) AS unique FROM sluice.events');
+    const [events] = await sql<{ total: string; unique: string }>(audit, 'SELECT count() AS total, uniqExact(event_id) AS unique FROM sluice.events');
     expect(Number(events!.total)).toBeGreaterThan(calls * 4);
     expect(events!.total).toBe(events!.unique);
-    const [requests] = await sql<{ total: string; unique: string }>(port, 'SELECT count() AS total, uniqExact(request_id) AS unique FROM sluice.calls');
+    const [requests] = await sql<{ total: string; unique: string }>(audit, 'SELECT count() AS total, uniqExact(request_id) AS unique FROM sluice.calls');
     expect(requests!.total).toBe(requests!.unique);
   });
 });
