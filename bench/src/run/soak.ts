@@ -67,8 +67,8 @@ export async function runSoak(
     for (const [role, pid] of Object.entries(running.roles)) rssBytes[role] = memoryOf(pid).rss;
     for (const [name, pids] of Object.entries(running.auxiliaryPids)) rssBytes[name] = pids.reduce((sum, pid) => sum + memoryOf(pid).rss, 0);
     // Stored first: whatever it counts was produced before the counters are read, so lag is never negative.
-    const stored = running.auditAdminPort === null ? null : await eventsStored(running.auditAdminPort).catch(() => null);
-    const metrics = await gatewayMetrics(running.adminPorts).catch(() => null);
+    const stored = running.auditAdminPort === null ? null : await eventsStored(running.auditAdminPort, running.adminToken).catch(() => null);
+    const metrics = await gatewayMetrics(running.adminPorts, running.adminToken).catch(() => null);
     const produced = metrics?.produced ?? null;
     const lag = produced !== null && stored !== null ? produced - stored : null;
     return { atS: (performance.now() - began) / 1000, rssBytes, heapBytes: metrics?.heapUsedBytes ?? null, produced, stored, lag };

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { freePort } from '../run/managed-process.js';
 import type { BenchSettings } from '../settings.js';
 import { sluiceYaml } from './sluice-config.js';
-import { startSluiceProcess } from './sluice-process.js';
+import { readAdminToken, startSluiceProcess } from './sluice-process.js';
 import type { SluiceRunning, SluiceTarget } from './sluice-target.js';
 import { scratchDir } from './scratch-dir.js';
 import type { BackendEndpoint } from './target.js';
@@ -48,6 +48,7 @@ export function sluiceEmbeddedTarget(name: string, mode: EmbeddedMode, settings:
         },
         adminPorts: [adminPort],
         auditAdminPort: mode.audit ? adminPort : null,
+        adminToken: readAdminToken(scratch.dir),
         roles: { all: proc.pid },
         async stop() {
           await proc.stop();

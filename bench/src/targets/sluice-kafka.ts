@@ -3,7 +3,7 @@ import { freePort, type ManagedProcess } from '../run/managed-process.js';
 import type { BenchSettings } from '../settings.js';
 import type { Broker } from './kafka-broker.js';
 import { sluiceYaml } from './sluice-config.js';
-import { startSluiceProcess } from './sluice-process.js';
+import { readAdminToken, startSluiceProcess } from './sluice-process.js';
 import type { SluiceRunning, SluiceTarget } from './sluice-target.js';
 import { scratchDir } from './scratch-dir.js';
 import type { BackendEndpoint } from './target.js';
@@ -65,6 +65,7 @@ export function sluiceKafkaTarget(name: string, settings: Readonly<BenchSettings
           },
           adminPorts: ROLES.map((r) => admin[r]),
           auditAdminPort: admin['audit-sink'],
+          adminToken: readAdminToken(scratch.dir),
           roles: Object.fromEntries(ROLES.map((r, i) => [r, started[i]!.pid])),
           stop: stopAll,
         };

@@ -6,11 +6,13 @@ export interface GatewayMetrics {
   heapUsedBytes: number;
 }
 
-/** Reads /metrics of every admin port and sums what `GatewayMetrics` holds. */
-export async function gatewayMetrics(adminPorts: readonly number[]): Promise<GatewayMetrics> {
+/** Reads /metrics of every admin port (with the admin bearer token) and sums what `GatewayMetrics` holds. */
+export async function gatewayMetrics(adminPorts: readonly number[], token: string): Promise<GatewayMetrics> {
   const sums: GatewayMetrics = { produced: 0, heapUsedBytes: 0 };
   for (const port of adminPorts) {
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5_000) });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`metrics ${res.status}: ${text.slice(0, 200)}`);
     for (const line of text.split('\n')) {
       const value = () => Number(line.slice(line.lastIndexOf(' ') + 1));
       if (line.startsWith('sluice_events_produced_total{')) sums.produced += value();
@@ -21,9 +23,10 @@ export async function gatewayMetrics(adminPorts: readonly number[]): Promise<Gat
 }
 
 /** Rows in `sluice.events`, through the read-only SQL endpoint of the audit-sink process. */
-export async function eventsStored(auditAdminPort: number): Promise<number> {
+export async function eventsStored(auditAdminPort: number, token: string): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${auditAdminPort}/admin/sql`, {
     method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
     body: 'SELECT count() AS n FROM sluice.events',
     signal: AbortSignal.timeout(10_000),
   });

@@ -1,9 +1,14 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManagedProcess, waitForOk } from '../run/managed-process.js';
 import { ROOT, type BenchSettings } from '../settings.js';
 
 const CLI = join(ROOT, 'cli/dist/main.js');
+
+/** The admin token a started gateway made in its default data directory (`.sluice` beside its config in `dir`). */
+export function readAdminToken(dir: string): string {
+  return readFileSync(join(dir, '.sluice', 'admin-token'), 'utf8').trim();
+}
 
 /**
  * Starts one `sluice start` process from the built CLI (pinned with the processes under test, with the extra node

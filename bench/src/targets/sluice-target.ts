@@ -6,6 +6,8 @@ export interface SluiceRunning extends RunningTarget {
   adminPorts: number[];
   /** Admin port of the process that runs the audit sink, or null when audit is off. */
   auditAdminPort: number | null;
+  /** Bearer token of every admin port (the processes share one data directory). */
+  adminToken: string;
   /** Pid of each process by its role(s), e.g. `all` or `router`. */
   roles: Record<string, number>;
 }
