@@ -81,7 +81,9 @@ export async function startSluice(config: SluiceConfig, roles: readonly Role[]):
     await stopAll();
     throw new Error(`admin.port: cannot listen on ${config.admin.host}:${config.admin.port} (${(err as Error).message})`);
   }
-  logger.info({ admin: `${config.admin.host}:${admin.port}`, bus: bus.kind }, 'sluice started');
+  const credentials = config.admin.credentials;
+  const adminTokenFile = credentials.kind === 'file' ? { adminTokenFile: credentials.path } : {};
+  logger.info({ admin: `${config.admin.host}:${admin.port}`, ...adminTokenFile, bus: bus.kind }, 'sluice started');
   return {
     services,
     adminPort: admin.port,
