@@ -14,11 +14,11 @@ describe('Host header on /mcp (DNS-rebinding protection)', () => {
   const initialize = (host: string) =>
     rawRequest(h.url, { method: 'POST', headers: { ...POST_HEADERS, Host: host }, body: JSON.stringify(initializeRequest()) });
 
-  it.each(['evil.example', `evil.example:${0}`, 'localhost.evil.example', '127.0.0.1.nip.io', 'gw.example:443', 'not a host'])(
+  it.each(['evil.example', 'evil.example:PORT', 'localhost.evil.example', '127.0.0.1.nip.io', 'gw.example:443', 'not a host'])(
     'refuses Host %j with 403 before anything else, and creates no session',
     async (host) => {
       const before = h.recorded.length;
-      const response = await initialize(host.replace(':0', `:${h.ingress.port}`));
+      const response = await initialize(host.replace('PORT', String(h.ingress.port)));
       expect(response.status).toBe(403);
       expect(response.headers['mcp-session-id']).toBeUndefined();
       const body = JSON.parse(response.body) as { error: { code: number; message: string } };
