@@ -64,6 +64,54 @@ describe('parseClientMessage', () => {
     expect(codeOf(value)).toBe('SLUICE_INGRESS_INVALID_REQUEST');
   });
 
+  it.each([
+    ['at the top level', '{"jsonrpc":"2.0","id":1,"method":"ping","method":"tools/call"}', 'method'],
+    ['in params', '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{},"name":"delete_all"}}', 'name'],
+    ['deep in arguments', '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","arguments":{"a":[{"b":{"c":1,"c":2}}]}}}', 'c'],
+    ['spelled with an escape', '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","n\\u0061me":"delete_all"}}', 'name'],
+    ['with the same value', '{"jsonrpc":"2.0","id":1,"method":"ping","id":1}', 'id'],
+    ['named __proto__', '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"__proto__":{},"__proto__":{}}}', '__proto__'],
+  ])('refuses a key repeated %s, naming it', (_name, text, key) => {
+    expect(() => parse(text)).toThrow(
+      expect.objectContaining({ code: 'SLUICE_INGRESS_INVALID_REQUEST', jsonRpcCode: -32600, message: `Invalid Request: the key "${key}" appears twice in one object; every key may appear once per object` }),
+    );
+  });
+
+  it('quotes at most 64 characters of a repeated key', () => {
+    const key = 'k'.repeat(100_000);
+    const text = `{"jsonrpc":"2.0","id":1,"method":"ping","params":{"${key}":1,"${key}":2}}`;
+    expect(() => parse(text)).toThrow(expect.objectContaining({ message: expect.stringContaining(`"${'k'.repeat(64)}"…`) }));
+    let message = '';
+    try {
+      parse(text);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message.length).toBeLessThan(200);
+  });
+
+  it('accepts the same key in different objects, and colons, quotes and braces inside strings', () => {
+    const text = String.raw`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a:b","arguments":{"name":"x\":{\"name\":1","n":{"name":[{"name":1},{"name":2}]},"s":"\\"}}}`;
+    expect(parse(text)).toMatchObject({ kind: 'request', params: { name: 'a:b', arguments: { name: 'x":{"name":1', s: '\\' } } });
+  });
+
+  it.each([
+    ['2^53 + 1', '9007199254740993'],
+    ['2^53', '9007199254740992'],
+    ['-(2^53 + 1)', '-9007199254740993'],
+    ['1e300', '1e300'],
+  ])('refuses the integer id %s, which cannot be echoed exactly', (_name, id) => {
+    expect(() => parse(`{"jsonrpc":"2.0","id":${id},"method":"ping"}`)).toThrow(
+      expect.objectContaining({ code: 'SLUICE_INGRESS_INVALID_REQUEST', message: expect.stringContaining('beyond ±(2^53 - 1)') }),
+    );
+  });
+
+  it('keeps the largest exact integer ids', () => {
+    expect(parse('{"jsonrpc":"2.0","id":9007199254740991,"method":"ping"}')).toMatchObject({ id: 9007199254740991 });
+    expect(parse('{"jsonrpc":"2.0","id":-9007199254740991,"method":"ping"}')).toMatchObject({ id: -9007199254740991 });
+    expect(parse('{"jsonrpc":"2.0","id":"9007199254740993","method":"ping"}')).toMatchObject({ id: '9007199254740993' });
+  });
+
   it('does not count brackets inside strings as nesting', () => {
     const text = `{"jsonrpc":"2.0","id":1,"method":"ping","params":{"s":"${'['.repeat(200)}\\"${'{'.repeat(200)}"}}`;
     expect(codeOf(text)).toBe('accepted');
