@@ -8,6 +8,7 @@ import { parseClientMessage, type ClientMessage } from '../jsonrpc/parse-message
 import type { Session } from '../sessions/session-store.js';
 import { checkOrigin, checkProtocolVersion, checkRunning, findSession } from './checks.js';
 import { envelopeFor } from './envelope.js';
+import { readInitializeParams } from './initialize-params.js';
 import { TRANSPORT_NAME } from './protocol.js';
 import { RequestFlight, type FlightHooks } from './request-flight.js';
 import { recordSessionClosed } from './session-events.js';
@@ -85,18 +86,10 @@ async function onBody(rt: IngressRuntime, exchange: Exchange, mode: ResponseMode
 /** Opens a session (session.opened is stored first), then forwards the initialize request. */
 async function initialize(rt: IngressRuntime, input: Omit<Accepted, 'session'>, params: unknown): Promise<void> {
   const { exchange, message, startedAt } = input;
-  const fields = (params ?? {}) as Record<string, unknown>;
-  const clientInfo = (typeof fields.clientInfo === 'object' && fields.clientInfo !== null ? fields.clientInfo : {}) as Record<string, unknown>;
   const id = message.kind === 'request' ? message.id : null;
-  if (typeof fields.protocolVersion !== 'string' || fields.protocolVersion === '') {
-    const error = new WireError('SLUICE_INGRESS_INVALID_PARAMS', 'Invalid params: initialize needs a protocolVersion string');
-    return reject(rt, exchange, error, 'initialize', startedAt, { id });
-  }
-  const session = rt.sessions.create({
-    clientName: typeof clientInfo.name === 'string' ? clientInfo.name : null,
-    clientVersion: typeof clientInfo.version === 'string' ? clientInfo.version : null,
-    protocolVersion: fields.protocolVersion,
-  });
+  const { init, error } = readInitializeParams(params);
+  if (error) return reject(rt, exchange, error, 'initialize', startedAt, { id });
+  const session = rt.sessions.create(init);
   const opened = newEvent(
     'session.opened',
     { protocolVersion: session.protocolVersion, transport: TRANSPORT_NAME, clientName: session.clientName, clientVersion: session.clientVersion },
