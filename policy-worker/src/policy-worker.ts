@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ConsumedEvent, RunningService, ServiceContext, Subscription } from '@sluice/core';
+import { sessionTag, type ConsumedEvent, type RunningService, type ServiceContext, type Subscription } from '@sluice/core';
 import type { EventOf } from '@sluice/schemas';
 import { decideMessage } from './decisions/decide-message.js';
 import { loadPolicyEngine } from './policy/engine.js';
@@ -72,5 +72,5 @@ export async function startPolicyWorker(ctx: ServiceContext): Promise<RunningSer
 }
 
 function logFields({ requestId, sessionId, body }: EventOf<'policy.decision'>): Record<string, unknown> {
-  return { requestId, sessionId, method: body.method, server: body.server, tool: body.tool, reason: body.reason, revision: body.revision };
+  return { requestId, session: sessionTag(sessionId), method: body.method, server: body.server, tool: body.tool, reason: body.reason, revision: body.revision };
 }

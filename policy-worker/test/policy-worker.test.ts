@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EventLog, MemoryBus, createLogger, createMetrics, parseConfig, type RunningService } from '@sluice/core';
+import { EventLog, MemoryBus, createLogger, createMetrics, parseConfig, sessionTag, type RunningService } from '@sluice/core';
 import type { EventOf } from '@sluice/schemas';
 import { startPolicyWorker } from '../src/policy-worker.js';
 import { SERVERS, requestEvent, snapshotEvent, toolCall } from './support/events.js';
@@ -12,9 +12,9 @@ describe('policy worker on the memory bus', () => {
   let decided: EventOf<'policy.decision'>[];
   const workers: RunningService[] = [];
 
-  const start = async (yaml = 'log: {level: silent}\n'): Promise<RunningService> => {
+  const start = async (yaml = 'log: {level: silent}\n', logger = createLogger('silent')): Promise<RunningService> => {
     const config = parseConfig(yaml, join(tmpdir(), 'sluice.yaml'));
-    const worker = await startPolicyWorker({ config, events, logger: createLogger('silent'), metrics: createMetrics() });
+    const worker = await startPolicyWorker({ config, events, logger, metrics: createMetrics() });
     workers.push(worker);
     return worker;
   };
@@ -105,6 +105,23 @@ describe('policy worker on the memory bus', () => {
     await vi.waitFor(() => expect(decided).toHaveLength(1), { timeout: 5000 });
     expect(decided[0]!.body.allow).toBe(true);
     expect(second.ready()).toBe(true);
+  });
+
+  it('logs a denied 100,000-character tool name in a short line that names the session by its tag only', async () => {
+    const lines: string[] = [];
+    await start(undefined, createLogger('info', {}, { write: (line: string) => void lines.push(line) }));
+    await events.publish('registry', [snapshotEvent()]);
+    const sessionId = 'f0'.repeat(32);
+    const tool = 't'.repeat(100_000);
+    await events.publish('requests', [toolCall(tool, { session: sessionId })]);
+    await vi.waitFor(() => expect(decided).toHaveLength(1));
+    expect(decided[0]!.body).toMatchObject({ allow: false, tool });
+
+    const denied = lines.filter((line) => line.includes('"msg":"denied"'));
+    expect(denied).toHaveLength(1);
+    expect(denied[0]!.length).toBeLessThan(4096);
+    expect(JSON.parse(denied[0]!)).toMatchObject({ session: sessionTag(sessionId), tool: expect.stringMatching(/^t{1024}…\[98976 more chars\]$/) });
+    for (const line of lines) expect(line).not.toContain(sessionId);
   });
 
   it('fails to start, naming the file, when the configured bundle is missing', async () => {

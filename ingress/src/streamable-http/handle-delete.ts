@@ -1,3 +1,4 @@
+import { sessionTag } from '@sluice/core';
 import { WireError } from '../errors.js';
 import type { Exchange } from '../http/exchange.js';
 import { checkOrigin, checkProtocolVersion, findSession } from './checks.js';
@@ -21,7 +22,7 @@ export function handleDelete(rt: IngressRuntime, exchange: Exchange): void {
       exchange.respond(200, {});
     },
     (err: unknown) => {
-      rt.logger.warn({ err, sessionId: session.id }, 'could not record session.closed');
+      rt.logger.warn({ err, session: sessionTag(session.id) }, 'could not record session.closed');
       respondError(exchange, new WireError('SLUICE_INGRESS_PUBLISH_FAILED', 'Service unavailable: the session close could not be stored; retry', err));
     },
   );

@@ -1,4 +1,4 @@
-import type { EventLog, Logger } from '@sluice/core';
+import { sessionTag, type EventLog, type Logger } from '@sluice/core';
 import type { EventOf } from '@sluice/schemas';
 import type { Semaphore } from '../concurrency/semaphore.js';
 import { JsonRpcWireError, RouterError } from '../errors.js';
@@ -82,5 +82,5 @@ function handleNonRequest(deps: DecisionDeps, decision: EventOf<'policy.decision
   if (typeof target !== 'string' && typeof target !== 'number') return;
   const reason = typeof message.params?.reason === 'string' ? `: ${message.params.reason}` : '';
   const cancelled = deps.inFlight.cancel(decision, target, new RouterError('SLUICE_ROUTER_CALL_CANCELLED', `Request cancelled by the client${reason}`));
-  deps.logger.debug({ sessionId: decision.sessionId, target, cancelled }, 'client cancelled a request');
+  deps.logger.debug({ session: sessionTag(decision.sessionId), target, cancelled }, 'client cancelled a request');
 }
