@@ -29,7 +29,8 @@ export const INGRESS_ERRORS = {
   SLUICE_INGRESS_INVALID_REQUEST: {
     retriable: false,
     wire: { status: 400, jsonRpcCode: -32600 },
-    description: 'The body is not one valid JSON-RPC 2.0 request, notification or response (batches are refused).',
+    description:
+      'The body is not one valid JSON-RPC 2.0 request, notification or response: batches, nesting deeper than 64, a key repeated in any object, and integer ids beyond ±(2^53 - 1) are refused.',
   },
   SLUICE_INGRESS_BODY_TOO_LARGE: {
     retriable: false,
@@ -45,7 +46,8 @@ export const INGRESS_ERRORS = {
   SLUICE_INGRESS_INVALID_PARAMS: {
     retriable: false,
     wire: { status: 200, jsonRpcCode: -32602 },
-    description: 'The params of a method the ingress reads itself (initialize) are invalid.',
+    description:
+      'The params of a method the ingress reads itself (initialize) are invalid or over a bound: clientInfo.name, .title and .version at most 256 characters, protocolVersion 64, capabilities 16,384 characters of JSON.',
   },
   SLUICE_INGRESS_UNSUPPORTED_MEDIA_TYPE: {
     retriable: false,
