@@ -41,7 +41,7 @@ describe('strict JSON-RPC at the ingress', () => {
   });
 
   it('refuses a key repeated inside tool arguments', async () => {
-    const body = '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"path":"/tmp/a","opts":{"mode":"r","mode":"w"}}}}';
+    const body = '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"path":"notes/a.txt","opts":{"mode":"r","mode":"w"}}}}';
     const response = await post(h.url, body, headers());
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { code: -32600, message: expect.stringContaining('"mode" appears twice') } });
