@@ -100,6 +100,28 @@ export const INGRESS_ERRORS = {
     wire: { status: 405, jsonRpcCode: -32000 },
     description: 'The HTTP method is not GET, POST or DELETE; the Allow header lists those.',
   },
+  SLUICE_INGRESS_BAD_HTTP_REQUEST: {
+    retriable: false,
+    wire: { status: 400, jsonRpcCode: -32000 },
+    description:
+      'The request head is not strict HTTP/1.1: Content-Length headers that differ or are not a number, Content-Length with Transfer-Encoding, a Transfer-Encoding other than chunked, more than one Host, or a control character in a header value. The connection is closed and nothing after the head is read.',
+  },
+  SLUICE_INGRESS_HEADERS_TOO_LARGE: {
+    retriable: false,
+    wire: { status: 431, jsonRpcCode: -32000 },
+    description: 'The request carries more than ingress.maxHeaders header fields or more than ingress.maxHeaderBytes of head; the connection is closed.',
+  },
+  SLUICE_INGRESS_TOO_MANY_SESSIONS: {
+    retriable: true,
+    wire: { status: 503, jsonRpcCode: -32000 },
+    description: 'initialize refused: this node holds ingress.sessions.max sessions. Retry later or on another node.',
+  },
+  SLUICE_INGRESS_TOO_MANY_SESSIONS_FOR_ADDRESS: {
+    retriable: true,
+    wire: { status: 429, jsonRpcCode: -32000 },
+    description:
+      'initialize refused: the client address holds ingress.sessions.maxPerAddress sessions on this node. Close one (DELETE) or let one expire, then retry.',
+  },
   SLUICE_INGRESS_REQUEST_TIMEOUT: {
     retriable: true,
     wire: { status: 200, jsonRpcCode: -32001 },

@@ -4,6 +4,7 @@ import { PendingRequests } from './replies/pending-requests.js';
 import { createReplyHandler } from './replies/reply-router.js';
 import { SessionStore } from './sessions/session-store.js';
 import { createRouteHandler } from './streamable-http/route.js';
+import { recordSessionClosed } from './streamable-http/session-events.js';
 import type { IngressRuntime } from './streamable-http/runtime.js';
 import { loadUws } from './uws/load-uws.js';
 import type { UwsApp, UwsListenSocket } from './uws/types.js';
@@ -53,9 +54,12 @@ export async function startIngress(ctx: ServiceContext, options: IngressOptions 
     metrics,
     nodeId,
     replySlot,
-    sessions: new SessionStore(),
+    sessions: new SessionStore(config.ingress.sessions, (session, reason) => {
+      recordSessionClosed(rt, session, reason, null).catch((err: unknown) => logger.warn({ err, sessionId: session.id }, 'could not record session.closed'));
+    }),
     pending: new PendingRequests(),
     requestTimeouts: new TimeoutQueue(config.ingress.requestTimeoutMs),
+    writeTimeouts: new TimeoutQueue(config.ingress.writeTimeoutMs),
     streamOptions: { keepAliveMs: options.keepAliveMs ?? 15_000, maxQueuedBytes: options.maxStreamQueueBytes ?? 1024 * 1024 },
     stopping: false,
   };
@@ -74,12 +78,14 @@ export async function startIngress(ctx: ServiceContext, options: IngressOptions 
     throw err;
   }
   const port = uws.us_socket_local_port(listenSocket);
+  rt.sessions.start();
   logger.info({ binding, host: config.listen.host, port, nodeId, replySlot }, 'ingress listening');
 
   const drainMs = options.drainMs ?? Math.min(5_000, config.ingress.requestTimeoutMs);
   let stopped: Promise<void> | null = null;
   const stop = async (): Promise<void> => {
     rt.stopping = true;
+    rt.sessions.stop();
     uws.us_listen_socket_close(listenSocket);
     const drained = await rt.pending.whenIdle(drainMs);
     if (!drained) logger.warn({ unanswered: rt.pending.size }, 'drain over: failing unanswered requests');

@@ -109,6 +109,20 @@ export const CONFIG_SCHEMA = {
         allowedHosts: hosts,
         requestTimeoutMs: { type: 'integer', minimum: 100, maximum: 3600000, default: 60000 },
         tenant: { type: 'string', minLength: 1, default: 'default' },
+        maxHeaders: { type: 'integer', minimum: 8, maximum: 48, default: 40 },
+        maxHeaderBytes: { type: 'integer', minimum: 1024, maximum: 65536, default: 8192 },
+        writeTimeoutMs: { type: 'integer', minimum: 50, maximum: 600000, default: 30000 },
+        sessions: {
+          type: 'object',
+          default: {},
+          additionalProperties: false,
+          properties: {
+            max: { type: 'integer', minimum: 1, maximum: 1000000, default: 10000 },
+            maxPerAddress: { type: 'integer', minimum: 1, maximum: 1000000, default: 100 },
+            idleTtlMs: { type: 'integer', minimum: 50, maximum: 604800000, default: 1800000 },
+            maxLifetimeMs: { type: 'integer', minimum: 50, maximum: 2592000000, default: 86400000 },
+          },
+        },
       },
     },
     servers: {

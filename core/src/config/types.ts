@@ -100,6 +100,25 @@ export interface IngressConfig {
   requestTimeoutMs: number;
   /** Tenant recorded for clients (until authentication assigns one). */
   tenant: string;
+  /** Most header fields a request may carry; more is answered 431 and the connection closed. */
+  maxHeaders: number;
+  /** Most bytes of request line and header fields; more is answered 431 and the connection closed. */
+  maxHeaderBytes: number;
+  /** Longest a response or SSE stream may stay under backpressure (the client not reading) before it is dropped. */
+  writeTimeoutMs: number;
+  sessions: SessionLimits;
+}
+
+/** Bounds on the sessions one ingress node holds. */
+export interface SessionLimits {
+  /** Sessions this node holds at most; past it initialize is refused with 503. */
+  max: number;
+  /** Sessions one client address may hold on this node; past it initialize is refused with 429. */
+  maxPerAddress: number;
+  /** A session without requests (and without an open GET stream) for this long is closed. */
+  idleTtlMs: number;
+  /** A session is closed this long after it opened, however active. */
+  maxLifetimeMs: number;
 }
 
 /** The whole, validated, frozen configuration. */

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { QueuedTimeout, TimeoutQueue } from '@sluice/core';
 import type { UwsChunk, UwsRequest, UwsResponse } from '../uws/types.js';
 
 /** The request line and the headers the ingress reads, copied out of the stack-allocated uWS request. */
@@ -16,6 +17,8 @@ export interface RequestHead {
   protocolVersion: string | null;
   traceparent: string | null;
   tracestate: string | null;
+  /** The client's IP address, as uWS reports it. */
+  peer: string;
 }
 
 /** Response headers, by name. */
@@ -25,7 +28,7 @@ export type HeaderMap = Record<string, string>;
 export type BodyResult = { kind: 'body'; bytes: Buffer } | { kind: 'too-large' } | { kind: 'aborted' };
 
 /** Copies what the ingress needs out of a uWS request; call it synchronously in the route handler. */
-export function readHead(req: UwsRequest): RequestHead {
+export function readHead(req: UwsRequest, res: UwsResponse): RequestHead {
   const header = (name: string): string | null => req.getHeader(name) || null;
   const length = header('content-length');
   return {
@@ -40,24 +43,29 @@ export function readHead(req: UwsRequest): RequestHead {
     protocolVersion: header('mcp-protocol-version'),
     traceparent: header('traceparent'),
     tracestate: header('tracestate'),
+    peer: Buffer.from(res.getRemoteAddressAsText()).toString('latin1'),
   };
 }
 
 /**
  * One HTTP request and its response. Tracks whether the client went away (`onAborted`), so nothing writes to a
- * dead response, corks every write, and handles backpressure with `tryEnd`/`onWritable`.
+ * dead response, corks every write, and handles backpressure with `tryEnd`/`onWritable`. A response that stays
+ * under backpressure for the `writeTimeouts` period (the client does not read) is dropped.
  */
 export class Exchange {
   private aborted = false;
   private ended = false;
   private readonly abortListeners: Array<() => void> = [];
+  private stalled: QueuedTimeout | null = null;
 
   constructor(
     private readonly res: UwsResponse,
     readonly head: RequestHead,
+    private readonly writeTimeouts: TimeoutQueue | null = null,
   ) {
     res.onAborted(() => {
       this.aborted = true;
+      this.unblocked();
       for (const listener of this.abortListeners.splice(0)) listener();
     });
   }
@@ -78,21 +86,38 @@ export class Exchange {
     else this.abortListeners.push(listener);
   }
 
-  /** Sends a whole response (no body to HEAD); `closeConnection` closes the connection after it (used when refusing a body). */
+  /**
+   * Sends a whole response (no body to HEAD). With `closeConnection` the connection is closed after it and the
+   * response is written on the next turn of the event loop: uWS keeps parsing what followed in the same read
+   * while a handler runs, and a response still pending when a pipelined request arrives makes it close the
+   * connection instead, so nothing after a refused head is ever handled.
+   */
   respond(status: number, headers: HeaderMap, body: Uint8Array | string = '', closeConnection = false): void {
     if (!this.open) return;
     this.ended = true;
     const bytes = this.head.method === 'HEAD' ? new Uint8Array(0) : typeof body === 'string' ? Buffer.from(body) : body;
+    if (closeConnection) {
+      setImmediate(() => {
+        if (!this.aborted) this.res.cork(() => this.writeHead(status, headers).end(bytes, true));
+      });
+      return;
+    }
     this.res.cork(() => {
       this.writeHead(status, headers);
-      if (closeConnection || bytes.length === 0) {
-        this.res.end(bytes, closeConnection);
+      if (bytes.length === 0) {
+        this.res.end(bytes);
         return;
       }
       const start = this.res.getWriteOffset();
       const [ok, done] = this.res.tryEnd(bytes, bytes.length);
       if (!ok && !done) {
-        this.res.onWritable((offset) => this.aborted || this.res.tryEnd(bytes.subarray(offset - start), bytes.length)[0]);
+        this.blocked();
+        this.res.onWritable((offset) => {
+          if (this.aborted) return true;
+          const [sent] = this.res.tryEnd(bytes.subarray(offset - start), bytes.length);
+          if (sent) this.unblocked();
+          return sent;
+        });
       }
     });
   }
@@ -105,6 +130,7 @@ export class Exchange {
       this.writeHead(status, headers);
       ok = this.res.write(first);
     });
+    if (!ok) this.blocked();
     return ok;
   }
 
@@ -115,18 +141,26 @@ export class Exchange {
     this.res.cork(() => {
       ok = this.res.write(chunk);
     });
+    if (!ok) this.blocked();
     return ok;
   }
 
   /** Calls `handler` when the socket drains; it returns whether its own writes went through. */
   onWritable(handler: () => boolean): void {
-    if (this.open) this.res.onWritable(() => this.aborted || handler());
+    if (!this.open) return;
+    this.res.onWritable(() => {
+      if (this.aborted) return true;
+      const drained = handler();
+      if (drained) this.unblocked();
+      return drained;
+    });
   }
 
   /** Ends a started stream. */
   endStream(): void {
     if (!this.open) return;
     this.ended = true;
+    this.unblocked();
     this.res.cork(() => this.res.end());
   }
 
@@ -134,6 +168,7 @@ export class Exchange {
   destroy(): void {
     if (this.aborted) return;
     this.ended = true;
+    this.unblocked();
     this.res.close();
   }
 
@@ -166,9 +201,24 @@ export class Exchange {
     });
   }
 
-  private writeHead(status: number, headers: HeaderMap): void {
+  private writeHead(status: number, headers: HeaderMap): UwsResponse {
     this.res.writeStatus(statusLine(status));
     for (const [key, value] of Object.entries(headers)) this.res.writeHeader(key, value);
+    return this.res;
+  }
+
+  /** Backpressure began: the client has `writeTimeouts` to read before it is dropped. */
+  private blocked(): void {
+    if (this.stalled || !this.writeTimeouts) return;
+    this.stalled = this.writeTimeouts.add(() => {
+      this.stalled = null;
+      this.destroy();
+    });
+  }
+
+  private unblocked(): void {
+    this.stalled?.cancel();
+    this.stalled = null;
   }
 }
 

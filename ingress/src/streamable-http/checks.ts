@@ -36,11 +36,11 @@ export function checkRunning(rt: IngressRuntime): WireError | null {
 /** The session named by Mcp-Session-Id, or why there is none. */
 export type SessionLookup = { session: Session; error: null } | { session: null; error: WireError };
 
-/** The session named by Mcp-Session-Id: 400 without the header, 404 when this node does not hold it. */
+/** The session named by Mcp-Session-Id, marked as used: 400 without the header, 404 when this node does not hold it (or it expired). */
 export function findSession(rt: IngressRuntime, head: RequestHead): SessionLookup {
   if (head.sessionId === null) {
     return { session: null, error: new WireError('SLUICE_INGRESS_SESSION_REQUIRED', 'Bad Request: Mcp-Session-Id header is required') };
   }
-  const session = rt.sessions.get(head.sessionId);
+  const session = rt.sessions.use(head.sessionId);
   return session ? { session, error: null } : { session: null, error: new WireError('SLUICE_INGRESS_SESSION_NOT_FOUND', 'Session not found') };
 }

@@ -89,7 +89,9 @@ async function initialize(rt: IngressRuntime, input: Omit<Accepted, 'session'>, 
   const id = message.kind === 'request' ? message.id : null;
   const { init, error } = readInitializeParams(params);
   if (error) return reject(rt, exchange, error, 'initialize', startedAt, { id });
-  const session = rt.sessions.create(init);
+  const full = rt.sessions.refusal(exchange.head.peer);
+  if (full) return reject(rt, exchange, full, 'initialize', startedAt, { id });
+  const session = rt.sessions.create({ ...init, owner: exchange.head.peer });
   const opened = newEvent(
     'session.opened',
     { protocolVersion: session.protocolVersion, transport: TRANSPORT_NAME, clientName: session.clientName, clientVersion: session.clientVersion },

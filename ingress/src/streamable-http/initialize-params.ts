@@ -16,7 +16,7 @@ export const INITIALIZE_LIMITS = {
 } as const;
 
 /** What initialize params give a new session, or why they are refused (SLUICE_INGRESS_INVALID_PARAMS). */
-export type InitializeParams = { init: SessionInit; error: null } | { init: null; error: WireError };
+export type InitializeParams = { init: Omit<SessionInit, 'owner'>; error: null } | { init: null; error: WireError };
 
 const CLIENT_STRINGS = ['name', 'title', 'version'] as const;
 

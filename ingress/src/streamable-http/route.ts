@@ -1,5 +1,6 @@
 import { WireError } from '../errors.js';
 import { Exchange, readHead } from '../http/exchange.js';
+import { checkHead } from '../http/strict-head.js';
 import type { UwsRequest, UwsResponse } from '../uws/types.js';
 import { handleDelete } from './handle-delete.js';
 import { handleGet } from './handle-get.js';
@@ -10,13 +11,16 @@ import { respondError } from './respond.js';
 import type { IngressRuntime } from './runtime.js';
 
 /**
- * The uWS handler of every request: 403 for a Host the gateway does not answer as, then /mcp by method, 404 for
- * other paths, 405 (with Allow) for other methods.
+ * The uWS handler of every request. A head that is not strict HTTP is refused first (400/431, connection
+ * closed); then 403 for a Host the gateway does not answer as; then /mcp by method, 404 for other paths, 405 (with
+ * Allow) for other methods.
  */
 export function createRouteHandler(rt: IngressRuntime): (res: UwsResponse, req: UwsRequest) => void {
   return (res, req) => {
-    const exchange = new Exchange(res, readHead(req));
+    const refused = checkHead(req, rt.config);
+    const exchange = new Exchange(res, readHead(req, res), rt.writeTimeouts);
     try {
+      if (refused) return respondError(exchange, refused, { closeConnection: true });
       route(rt, exchange);
     } catch (err) {
       rt.logger.error({ err }, 'request handler failed');

@@ -32,6 +32,8 @@ export interface IngressRuntime {
   readonly pending: PendingRequests;
   /** The `requestTimeoutMs` of every request waiting for its reply, on one timer. */
   readonly requestTimeouts: TimeoutQueue;
+  /** The `writeTimeoutMs` of every response under backpressure, on one timer. */
+  readonly writeTimeouts: TimeoutQueue;
   readonly streamOptions: SseStreamOptions;
   /** Set when stop() begins: new messages are refused. */
   stopping: boolean;

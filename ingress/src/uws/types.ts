@@ -19,13 +19,18 @@ export interface UwsResponse {
   onData(handler: (chunk: ArrayBuffer, isLast: boolean) => void): UwsResponse;
   cork(callback: () => void): UwsResponse;
   close(): UwsResponse;
+  /** The peer's IP address as text. */
+  getRemoteAddressAsText(): ArrayBuffer;
 }
 
 /** The parts of a uWebSockets.js HttpRequest the ingress uses; valid only during the route handler. */
 export interface UwsRequest {
   getHeader(lowerCaseKey: string): string;
   getUrl(): string;
+  getQuery(): string | undefined;
   getMethod(): string;
+  /** Every header field in order, repeated names included (getHeader returns only the first). */
+  forEach(callback: (lowerCaseKey: string, value: string) => void): void;
 }
 
 /** An opaque uSockets listen socket. */

@@ -15,6 +15,7 @@ const head: RequestHead = {
   protocolVersion: null,
   traceparent: null,
   tracestate: null,
+  peer: '127.0.0.1',
 };
 
 function openStream(maxQueuedBytes = 1000): { res: FakeResponse; stream: SseStream } {

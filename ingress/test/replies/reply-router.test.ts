@@ -28,9 +28,9 @@ function reply(terminal: boolean, sessionId: string, requestId: string | null, t
 
 function setup(): { handle: ReturnType<typeof createReplyHandler>; completed: string[]; res: FakeResponse; sessionId: string } {
   const pending = new PendingRequests();
-  const sessions = new SessionStore();
+  const sessions = new SessionStore({ max: 10, maxPerAddress: 10, idleTtlMs: 60_000, maxLifetimeMs: 60_000 });
   const completed: string[] = [];
-  const session = sessions.create({ clientName: 'c', clientVersion: null, protocolVersion: '2025-11-25' });
+  const session = sessions.create({ clientName: 'c', clientVersion: null, protocolVersion: '2025-11-25', owner: '127.0.0.1' });
   const flight: Flight = {
     requestId: 'req-1',
     sessionId: session.id,
@@ -40,7 +40,7 @@ function setup(): { handle: ReturnType<typeof createReplyHandler>; completed: st
   };
   pending.add(flight);
   const res = new FakeResponse();
-  const headOf = { method: 'GET', path: '/mcp', host: null, origin: null, accept: null, contentType: null, contentLength: null, sessionId: null, protocolVersion: null, traceparent: null, tracestate: null };
+  const headOf = { method: 'GET', path: '/mcp', host: null, origin: null, accept: null, contentType: null, contentLength: null, sessionId: null, protocolVersion: null, traceparent: null, tracestate: null, peer: '127.0.0.1' };
   session.stream = new SseStream(new Exchange(res, headOf), { keepAliveMs: 60_000, maxQueuedBytes: 10_000 });
   session.stream.open();
   const handle = createReplyHandler({ pending, sessions, logger: createLogger('silent') });

@@ -49,6 +49,9 @@ export class FakeResponse implements UwsResponse {
     callback();
     return this;
   }
+  getRemoteAddressAsText(): ArrayBuffer {
+    return new TextEncoder().encode('127.0.0.1').buffer;
+  }
   close(): UwsResponse {
     this.closed = true;
     this.aborted?.();

@@ -11,6 +11,8 @@ export interface HarnessOptions {
   maxBodyBytes?: number;
   allowedOrigins?: string[];
   allowedHosts?: string[];
+  /** Further `ingress` configuration keys (header limits, write timeout, session bounds). */
+  config?: Record<string, unknown>;
   ingress?: IngressOptions;
 }
 
@@ -44,6 +46,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         maxBodyBytes: options.maxBodyBytes ?? 4096,
         allowedOrigins: options.allowedOrigins ?? [],
         allowedHosts: options.allowedHosts ?? [],
+        ...options.config,
       },
     }),
     'ingress-test.yaml',
