@@ -9,6 +9,7 @@ export interface HeadLimits {
 
 const DIGITS = /^\d{1,15}$/;
 /** Control characters other than horizontal tab (RFC 9110 §5.5). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 /**

@@ -59,7 +59,7 @@ describe('bounded sessions', () => {
     const sessions = [await openSession(h.url), await openSession(h.url), await openSession(h.url)];
     const refused = await post(h.url, initializeRequest(9));
     expect(refused.status).toBe(503);
-    expect((await refused.json()).error).toMatchObject({ code: -32000, message: expect.stringContaining('maximum of 3 sessions') });
+    expect(((await refused.json()) as { error: unknown }).error).toMatchObject({ code: -32000, message: expect.stringContaining('maximum of 3 sessions') });
     const closed = await fetch(h.url, { method: 'DELETE', headers: { 'Mcp-Session-Id': sessions[0]! } });
     expect(closed.status).toBe(200);
     const again = await openSession(h.url);
