@@ -43,6 +43,9 @@ describe('configuration', () => {
     expect(config.audit).toMatchObject({ kind: 'chdb', path: '/etc/sluice/data/audit', batchMaxRows: 10000, batchMaxMs: 1000 });
     expect(config.policy).toEqual({ bundle: null, enabled: true });
     expect(config.ingress.maxBodyBytes).toBe(4 * 1024 * 1024);
+    expect(config.ingress).toMatchObject({ maxHeaders: 40, maxHeaderBytes: 8192, writeTimeoutMs: 30000 });
+    expect(config.ingress.sessions).toEqual({ max: 10000, maxPerAddress: 100, idleTtlMs: 1800000, maxLifetimeMs: 86400000 });
+    expect(() => parseConfig('ingress: { maxHeaders: 49 }', 'a.yaml')).toThrow(/ingress\.maxHeaders/);
     expect(config.ingress.nodeId).toMatch(/^[A-Za-z0-9._-]+$/);
     const server = config.servers.everything!;
     expect(server.transport === 'stdio' && server.args).toEqual(['/etc/sluice/server.js', 'stdio']);
