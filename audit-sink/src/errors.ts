@@ -4,11 +4,33 @@ import { SluiceError } from '@sluice/core';
 export const AUDIT_ERRORS = {
   SLUICE_AUDIT_SQL_NOT_READ_ONLY: {
     retriable: false,
-    description: 'The SQL is not exactly one read-only statement (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN, EXISTS).',
+    description:
+      'The SQL is not exactly one read statement (SELECT, WITH, UNION, DESCRIBE, SHOW TABLES, EXISTS TABLE), or it writes (INTO OUTFILE).',
   },
   SLUICE_AUDIT_SQL_INVALID: {
     retriable: false,
     description: 'ClickHouse rejected the SQL (syntax, unknown table or column, type mismatch); the message is ClickHouse\'s.',
+  },
+  SLUICE_AUDIT_SQL_TABLE_NOT_ALLOWED: {
+    retriable: false,
+    description: 'The SQL reads a table or database outside `sluice`; the message names it.',
+  },
+  SLUICE_AUDIT_SQL_FUNCTION_NOT_ALLOWED: {
+    retriable: false,
+    description:
+      'The SQL calls a table function other than numbers, zeros, values or generateSeries, or a function that reaches files, the network, dictionaries or server state; the message names it.',
+  },
+  SLUICE_AUDIT_SQL_CLAUSE_NOT_ALLOWED: {
+    retriable: false,
+    description: 'The SQL has a clause the endpoint does not run: SETTINGS, FORMAT, a query parameter, or names it cannot check.',
+  },
+  SLUICE_AUDIT_SQL_LIMIT_EXCEEDED: {
+    retriable: false,
+    description: 'The statement ran past a limit of `audit.sql` (time, memory, result rows or bytes) and was stopped.',
+  },
+  SLUICE_AUDIT_SQL_CANCELLED: {
+    retriable: true,
+    description: 'The caller went away before the answer, so the statement was stopped.',
   },
   SLUICE_AUDIT_DISABLED: {
     retriable: false,

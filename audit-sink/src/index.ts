@@ -6,7 +6,6 @@ export { toEventRow, type EventRow } from './rows/event-row.js';
 export { toCallRow, isTerminal, type CallRow } from './rows/call-row.js';
 export { encodeEventRows, encodeCallRows, EVENT_COLUMNS, CALL_COLUMNS } from './rows/compact-rows.js';
 export { TextBuffer } from './rows/text-buffer.js';
-export type { AuditStore, WriteResult } from './store/audit-store.js';
+export type { AuditStore, QueryOptions, WriteResult } from './store/audit-store.js';
 export { openAuditStore } from './store/open-audit-store.js';
-export { readOnlyStatement, READ_ONLY_KEYWORDS } from './store/read-only-sql.js';
 export { MIGRATIONS } from './store/migrations.js';

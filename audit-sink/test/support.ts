@@ -31,9 +31,11 @@ export function configWith(audit: string): SluiceConfig {
   return parseConfig(`audit: ${audit}\n`, join(tmpdir(), 'sluice-test.yaml'));
 }
 
-/** A validated chDB audit config at `path`. */
-export function chdbAudit(path: string, batch: { rows?: number; ms?: number } = {}): AuditConfig {
-  return configWith(`{ kind: chdb, path: '${path}', batchMaxRows: ${batch.rows ?? 1000}, batchMaxMs: ${batch.ms ?? 20} }`).audit;
+/** A validated chDB audit config at `path`; `sql` is the `audit.sql` section (YAML flow mapping). */
+export function chdbAudit(path: string, batch: { rows?: number; ms?: number } = {}, sql = '{}'): Extract<AuditConfig, { kind: 'chdb' }> {
+  const audit = configWith(`{ kind: chdb, path: '${path}', batchMaxRows: ${batch.rows ?? 1000}, batchMaxMs: ${batch.ms ?? 20}, sql: ${sql} }`).audit;
+  if (audit.kind !== 'chdb') throw new Error('not a chDB config');
+  return audit;
 }
 
 /** The silent logger tests run with. */

@@ -8,6 +8,12 @@ export interface WriteResult {
   duplicates: number;
 }
 
+/** Options of one admin statement. */
+export interface QueryOptions {
+  /** Aborting stops the statement (the caller went away) and rejects with `SLUICE_AUDIT_SQL_CANCELLED`. */
+  signal?: AbortSignal;
+}
+
 /** The audit store: ClickHouse over a server or the embedded chDB engine, behind one interface. */
 export interface AuditStore {
   readonly kind: AuditConfig['kind'];
@@ -22,11 +28,12 @@ export interface AuditStore {
    */
   prepare(batch: AuditBatch): void;
   /**
-   * Runs exactly one read-only statement and answers its rows as JSONEachRow text (one JSON object per line).
-   * Rejects other SQL with `SLUICE_AUDIT_SQL_NOT_READ_ONLY`, and SQL ClickHouse refuses with
+   * Runs exactly one read statement over the `sluice` tables, within the limits of `audit.sql`, and answers its rows
+   * as JSONEachRow text (one JSON object per line). Other SQL is refused with a `SLUICE_AUDIT_SQL_*` code that says
+   * why (not a read, another table, a refused function, a clause, a limit); SQL ClickHouse refuses gets
    * `SLUICE_AUDIT_SQL_INVALID` carrying ClickHouse's message.
    */
-  query(sql: string): Promise<string>;
+  query(sql: string, options?: QueryOptions): Promise<string>;
   /** Waits for operations in flight and releases the store; later calls fail with `SLUICE_AUDIT_STORE_CLOSED`. */
   close(): Promise<void>;
 }

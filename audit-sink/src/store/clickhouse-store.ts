@@ -3,10 +3,10 @@ import { AuditError } from '../errors.js';
 import type { AuditBatch } from '../rows/audit-batch.js';
 import type { CallRow } from '../rows/call-row.js';
 import type { EventRow } from '../rows/event-row.js';
-import type { AuditStore, WriteResult } from './audit-store.js';
-import { messageOf, queryError } from './clickhouse-errors.js';
+import type { ReadQueries } from '../sql/read-queries.js';
+import type { AuditStore, QueryOptions, WriteResult } from './audit-store.js';
+import { messageOf } from './clickhouse-errors.js';
 import type { DedupState } from './dedup-state.js';
-import { readOnlyStatement } from './read-only-sql.js';
 import type { RowWriter } from './row-writer.js';
 import type { StoredIds } from './stored-ids.js';
 
@@ -23,8 +23,8 @@ export class ClickHouseAuditStore implements AuditStore {
     readonly kind: 'chdb' | 'clickhouse',
     /** For inserts and the id look-ups before them. */
     private readonly client: ClickHouseClient,
-    /** For admin queries; may be `client` when per-query settings stay with the query. */
-    private readonly reader: ClickHouseClient,
+    /** Admin statements: checked by the engine's parser, run with the read limits. */
+    private readonly reads: ReadQueries,
     /** Inserts the rows found not stored. */
     private readonly writer: RowWriter,
     /** What is known stored, and the queue of writes. */
@@ -55,16 +55,8 @@ export class ClickHouseAuditStore implements AuditStore {
     this.writer.prepare(batch);
   }
 
-  query(sql: string): Promise<string> {
-    return this.track(async () => {
-      const statement = readOnlyStatement(sql);
-      try {
-        const result = await this.reader.query({ query: statement, format: 'JSONEachRow', clickhouse_settings: { readonly: '1' } });
-        return await result.text();
-      } catch (err) {
-        throw queryError(err);
-      }
-    });
+  query(sql: string, options: QueryOptions = {}): Promise<string> {
+    return this.track(() => this.reads.query(sql, options.signal));
   }
 
   close(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { AuditConfig, Logger } from '@sluice/core';
 import { AuditError } from '../errors.js';
+import { ReadQueries } from '../sql/read-queries.js';
 import type { AuditStore } from './audit-store.js';
 import { ClickHouseAuditStore } from './clickhouse-store.js';
 import { messageOf } from './clickhouse-errors.js';
@@ -19,7 +20,7 @@ import { chdbRowWriter, clientRowWriter } from './row-writer.js';
  */
 export async function openAuditStore(config: AuditConfig, logger: Logger): Promise<AuditStore> {
   if (config.kind === 'off') return disabledAuditStore();
-  const opened: OpenClient = config.kind === 'chdb' ? await openChdbClient(config.path, logger) : await openServerClient(config, logger);
+  const opened: OpenClient = config.kind === 'chdb' ? await openChdbClient(config.path, logger, config.sql) : await openServerClient(config, logger);
   try {
     for (const statement of MIGRATIONS) await opened.client.command({ query: statement });
   } catch (err) {
@@ -35,12 +36,12 @@ export async function openAuditStore(config: AuditConfig, logger: Logger): Promi
       throw new AuditError('SLUICE_AUDIT_STORE_UNAVAILABLE', `reading the audit tables failed: ${messageOf(err)}`, { cause: err });
     }
     logger.info({ audit: config.kind, migrations: MIGRATIONS.length }, 'audit store open');
-    return new ClickHouseAuditStore(config.kind, opened.client, opened.reader, chdbRowWriter(opened.rawInsert), shared.state, async () => {
+    return new ClickHouseAuditStore(config.kind, opened.client, new ReadQueries(opened.read), chdbRowWriter(opened.rawInsert), shared.state, async () => {
       shared.release();
       await opened.release();
     });
   }
   logger.info({ audit: config.kind, migrations: MIGRATIONS.length }, 'audit store open');
   const unknown = new DedupState({ events: null, calls: null });
-  return new ClickHouseAuditStore(config.kind, opened.client, opened.reader, clientRowWriter(opened.client), unknown, () => opened.release());
+  return new ClickHouseAuditStore(config.kind, opened.client, new ReadQueries(opened.read), clientRowWriter(opened.client), unknown, () => opened.release());
 }

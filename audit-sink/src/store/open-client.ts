@@ -1,7 +1,10 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
-import type { Logger } from '@sluice/core';
+import type { AuditSqlLimits, Logger } from '@sluice/core';
 import { AuditError } from '../errors.js';
+import { chdbReadEngine } from '../sql/chdb-read-engine.js';
+import type { ReadEngine } from '../sql/read-engine.js';
+import { serverReadEngine } from '../sql/server-read-engine.js';
 import { messageOf } from './clickhouse-errors.js';
 import { clientLog } from './client-log.js';
 import type { RawInsert } from './row-writer.js';
@@ -12,8 +15,8 @@ type ChdbConnection = NonNullable<ClickHouseClientConfigOptions['connection']>;
 export interface OpenClient {
   /** For migrations and inserts. */
   client: ClickHouseClient;
-  /** For the admin endpoint's queries, which run with `readonly=1`. */
-  reader: ClickHouseClient;
+  /** Runs the admin endpoint's statements, each with the read limits and nothing shared with another. */
+  read: ReadEngine;
   /** chDB only: inserts on the writer's connection without going through the client (see `chdbRowWriter`). */
   rawInsert?: RawInsert;
   /** Closes the clients and frees what they hold. */
@@ -24,11 +27,12 @@ export interface OpenClient {
  * Clients on the embedded chDB engine with its data in `path`. The engine locks the directory: a second process
  * gets `SLUICE_AUDIT_STORE_LOCKED`; this process may open one path at a time (opening it again shares it).
  *
- * The reader has a connection of its own: chdb/connection applies a query's `clickhouse_settings` as `SET`
- * statements on its session, so `readonly=1` would stay on the connection and make every later insert fail.
+ * Admin statements never use the writer's connection: chdb/connection applies a query's `clickhouse_settings` by
+ * prefixing `SET` statements to its text, and what a session is left with would reach the next query. Each runs on a
+ * session of its own instead (`chdbReadEngine`).
  */
-export async function openChdbClient(path: string, logger: Logger): Promise<OpenClient> {
-  const [{ createChdbConnection }, { drainPending }] = await Promise.all([import('chdb/connection'), import('chdb')]);
+export async function openChdbClient(path: string, logger: Logger, limits: AuditSqlLimits): Promise<OpenClient> {
+  const [{ createChdbConnection }, { drainPending, Session }] = await Promise.all([import('chdb/connection'), import('chdb')]);
   try {
     await mkdir(path, { recursive: true });
   } catch (err) {
@@ -46,33 +50,38 @@ export async function openChdbClient(path: string, logger: Logger): Promise<Open
     }
   };
   const { client, rawInsert } = await connect();
-  const { client: reader } = await connect().catch(async (err: unknown) => {
-    await client.close();
-    throw err;
-  });
+  const read = chdbReadEngine(Session, path, limits);
   return {
     client,
-    reader,
+    read,
     rawInsert,
     release: async () => {
-      await Promise.all([client.close(), reader.close()]);
+      await Promise.all([client.close(), read.close()]);
       // The engine frees the directory only once its last operation is done; another path may be opened after.
       await drainPending();
     },
   };
 }
 
-/** A client on a ClickHouse server, checked with a ping; its per-query settings stay with the query. */
-export async function openServerClient(options: { url: string; username: string; password: string }, logger: Logger): Promise<OpenClient> {
-  const client = createClient({
-    url: options.url,
-    username: options.username,
-    password: options.password,
-    application: 'sluice-audit-sink',
-    log: clientLog(logger),
-    // A batch's id look-up binds thousands of ids: past the URL budget they go in a multipart body.
-    use_multipart_params_auto: true,
-  });
+/** How to reach a ClickHouse server: the writer's credentials and, if any, the reader user's. */
+export interface ServerOptions {
+  url: string;
+  username: string;
+  password: string;
+  readerUsername?: string;
+  readerPassword: string;
+  sql: AuditSqlLimits;
+}
+
+/**
+ * Clients on a ClickHouse server, checked with a ping. Admin statements go through a second client, as the reader
+ * user when one is configured (it needs SELECT on `sluice.*` only) and with `sluice` as its database; its per-query
+ * settings stay with the query.
+ */
+export async function openServerClient(options: ServerOptions, logger: Logger): Promise<OpenClient> {
+  const common = { url: options.url, application: 'sluice-audit-sink', log: clientLog(logger) };
+  // A batch's id look-up binds thousands of ids: past the URL budget they go in a multipart body.
+  const client = createClient({ ...common, username: options.username, password: options.password, use_multipart_params_auto: true });
   const ping = await client.ping();
   if (!ping.success) {
     await client.close();
@@ -80,7 +89,14 @@ export async function openServerClient(options: { url: string; username: string;
       cause: ping.error,
     });
   }
-  return { client, reader: client, release: () => client.close() };
+  const reader = createClient({
+    ...common,
+    username: options.readerUsername ?? options.username,
+    password: options.readerUsername === undefined ? options.password : options.readerPassword,
+    database: 'sluice',
+  });
+  const read = serverReadEngine(reader, options.sql);
+  return { client, read, release: async () => void (await Promise.all([client.close(), read.close()])) };
 }
 
 async function chdbOpenError(path: string, err: unknown): Promise<AuditError> {

@@ -41,9 +41,12 @@ describe('audit store on chDB', () => {
 
   it('creates the sluice database with the events and calls tables', async () => {
     store = await openAuditStore(chdbAudit(dir.path), silent);
-    const tables = jsonRows<{ name: string; engine: string; sorting_key: string }>(
-      await store.query("SELECT name, engine, sorting_key FROM system.tables WHERE database = 'sluice' ORDER BY name"),
-    );
+    const opened = await openChdbClient(dir.path, silent, chdbAudit(dir.path).sql);
+    const tables = await opened.client
+      .query({ query: "SELECT name, engine, sorting_key FROM system.tables WHERE database = 'sluice' ORDER BY name", format: 'JSONEachRow' })
+      .then((r) => r.json<{ name: string; engine: string; sorting_key: string }>())
+      .finally(() => opened.client.close());
+    expect(jsonRows(await store.query('SHOW TABLES FROM sluice'))).toEqual([{ name: 'calls' }, { name: 'events' }]);
     expect(tables).toEqual([
       { name: 'calls', engine: 'ReplacingMergeTree', sorting_key: 'tenant, started_at, request_id' },
       { name: 'events', engine: 'ReplacingMergeTree', sorting_key: 'tenant, time, event_id' },
@@ -68,7 +71,7 @@ describe('audit store on chDB', () => {
 
   it('answers a SELECT as JSONEachRow text', async () => {
     store = await openAuditStore(chdbAudit(dir.path), silent);
-    expect(await store.query('SELECT number AS n, toString(number) AS s FROM system.numbers LIMIT 3')).toBe(
+    expect(await store.query('SELECT number AS n, toString(number) AS s FROM numbers(3)')).toBe(
       '{"n":0,"s":"0"}\n{"n":1,"s":"1"}\n{"n":2,"s":"2"}\n',
     );
     expect(jsonRows(await store.query("SELECT 'it''s; not a second statement' AS t;"))).toEqual([{ t: "it's; not a second statement" }]);
@@ -90,12 +93,12 @@ describe('audit store on chDB', () => {
     expect(await store.query('SELECT count() AS n FROM sluice.events')).toBe('{"n":7}\n');
   });
 
-  it("refuses through ClickHouse's readonly=1 what only the engine knows writes", async () => {
+  it('refuses a SETTINGS clause: the statement cannot lift its limits', async () => {
     store = await openAuditStore(chdbAudit(dir.path), silent);
-    // Reading a host file through a table function passes the syntactic check; readonly=1 refuses table functions.
-    const refused = await store.query("SELECT * FROM file('/etc/hostname', 'LineAsString')").catch((err: unknown) => err);
-    expect(refused).toMatchObject({ code: 'SLUICE_AUDIT_SQL_NOT_READ_ONLY', message: expect.stringContaining('readonly') });
-    expect(await codeOf(store.query('SELECT 1 SETTINGS readonly = 0'))).toBe('SLUICE_AUDIT_SQL_NOT_READ_ONLY');
+    for (const sql of ['SELECT 1 SETTINGS readonly = 0', 'SELECT 1 SETTINGS max_execution_time = 0', 'SELECT 1 SETTINGS max_memory_usage = 0']) {
+      const refused = await store.query(sql).catch((err: unknown) => err);
+      expect(refused, sql).toMatchObject({ code: 'SLUICE_AUDIT_SQL_NOT_READ_ONLY', message: expect.stringContaining('readonly mode') });
+    }
   });
 
   it('stays writable after read-only queries', async () => {
@@ -167,7 +170,7 @@ describe('audit store on chDB', () => {
   it('reads as watermarks the latest event time and call start, in the form rows carry them', async () => {
     const batch = toAuditBatch(consumed([...oneOfEach('s-1', 'r-1'), ...erroredCall('s-2', 'r-2', 1_767_225_600_040)]));
     store = await openAuditStore(chdbAudit(dir.path), silent);
-    const opened = await openChdbClient(dir.path, silent);
+    const opened = await openChdbClient(dir.path, silent, chdbAudit(dir.path).sql);
     try {
       expect(await readWatermarks(opened.client)).toEqual({ events: '', calls: '' });
       await store.write(batch);
@@ -178,7 +181,6 @@ describe('audit store on chDB', () => {
       expect(batch.events.map((r) => r.time).sort().at(-1)).toBe('2026-01-01 00:00:00.050');
     } finally {
       await opened.client.close();
-      await opened.reader.close();
     }
   });
 

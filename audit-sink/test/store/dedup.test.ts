@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { toAuditBatch, type AuditBatch } from '../../src/rows/audit-batch.js';
 import type { CallRow } from '../../src/rows/call-row.js';
 import type { EventRow } from '../../src/rows/event-row.js';
+import { ReadQueries } from '../../src/sql/read-queries.js';
 import { ClickHouseAuditStore } from '../../src/store/clickhouse-store.js';
 import { DedupState, sharedDedupState, type Watermarks } from '../../src/store/dedup-state.js';
 import type { RowWriter } from '../../src/store/row-writer.js';
@@ -36,8 +37,9 @@ function fakeTables() {
     insertCalls: (rows: readonly CallRow[]) => insert('calls', rows.map((r) => r.request_id)),
     prepare: () => {},
   };
+  const noReads = new ReadQueries({ run: () => Promise.reject(new Error('no reads here')), close: async () => {} });
   const open = (watermarks: Watermarks): ClickHouseAuditStore =>
-    new ClickHouseAuditStore('chdb', client, client, writer, new DedupState(watermarks), async () => {});
+    new ClickHouseAuditStore('chdb', client, noReads, writer, new DedupState(watermarks), async () => {});
   return { stored, lookUps, failures, open };
 }
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openAuditStore, type AuditStore } from '@sluice/audit-sink';
-import { createLogger } from '@sluice/core';
+import { createLogger, parseConfig } from '@sluice/core';
 
 /** A chDB audit store in a fresh temporary directory, as the gateway opens it. */
 export interface ScratchStore {
@@ -18,7 +18,8 @@ const silent = createLogger('silent');
 /** Opens a chDB store with the given batching settings in a new temporary directory. */
 export async function scratchStore(batch: { maxRows: number; maxMs: number } = { maxRows: 5_000, maxMs: 200 }): Promise<ScratchStore> {
   const path = await mkdtemp(join(tmpdir(), 'sluice-audit-cost-'));
-  const config = { kind: 'chdb' as const, path, batchMaxRows: batch.maxRows, batchMaxMs: batch.maxMs };
+  const audit = { kind: 'chdb', path, batchMaxRows: batch.maxRows, batchMaxMs: batch.maxMs };
+  const { audit: config } = parseConfig(JSON.stringify({ audit }), join(path, 'sluice.yaml'));
   const scratch: ScratchStore = {
     store: await openAuditStore(config, silent),
     reopen: async () => {

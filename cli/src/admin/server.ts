@@ -5,9 +5,9 @@ import { createAdminGuard, type AdminGuard, type Refusal } from './guard.js';
 
 const MAX_SQL_BYTES = 64 * 1024;
 
-/** Answers read-only SQL over the audit store, or says why it cannot. */
+/** Answers read-only SQL over the audit store, or says why it cannot; aborting `signal` stops the statement. */
 export interface SqlEndpoint {
-  query(sql: string): Promise<string>;
+  query(sql: string, options?: { signal?: AbortSignal }): Promise<string>;
 }
 
 /** What the admin server reports on. */
@@ -98,11 +98,17 @@ async function sql(req: IncomingMessage, res: ServerResponse, endpoint: SqlEndpo
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (!text) return send(res, 400, { error: { code: 'SLUICE_ADMIN_SQL_EMPTY', message: 'the body must be one SQL statement' } });
+  const gone = new AbortController();
+  const abort = (): void => {
+    if (!res.writableFinished) gone.abort();
+  };
+  res.once('close', abort);
   try {
-    const rows = await endpoint.query(text);
+    const rows = await endpoint.query(text, { signal: gone.signal });
     res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
     res.end(rows);
   } catch (err) {
+    if (gone.signal.aborted) return;
     const code = (err as { code?: unknown }).code;
     const message = (err as Error).message;
     if (typeof code === 'string' && code.startsWith('SLUICE_AUDIT_')) {
@@ -110,6 +116,8 @@ async function sql(req: IncomingMessage, res: ServerResponse, endpoint: SqlEndpo
       return send(res, status, { error: { code, message } });
     }
     throw err;
+  } finally {
+    res.off('close', abort);
   }
 }
 

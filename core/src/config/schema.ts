@@ -15,6 +15,19 @@ const batchMaxRows = { type: 'integer', minimum: 1, maximum: 1000000, default: 1
 const batchMaxMs = { type: 'integer', minimum: 1, maximum: 60000, default: 1000 } as const;
 const names = { type: 'array', items: { type: 'string', minLength: 1 }, default: [] } as const;
 const hosts = { type: 'array', items: { type: 'string', minLength: 1, maxLength: 260 }, default: [] } as const;
+// Limits of one statement on POST /admin/sql (docs/DECISIONS.md, "Audit SQL").
+const auditSql = {
+  type: 'object',
+  default: {},
+  additionalProperties: false,
+  properties: {
+    maxExecutionMs: { type: 'integer', minimum: 1, maximum: 3600000, default: 10000 },
+    maxMemoryBytes: { type: 'integer', minimum: 1048576, default: 268435456 },
+    maxResultRows: { type: 'integer', minimum: 1, default: 100000 },
+    maxResultBytes: { type: 'integer', minimum: 1024, maximum: 1073741824, default: 16777216 },
+    maxThreads: { type: 'integer', minimum: 1, maximum: 256, default: 2 },
+  },
+} as const;
 
 /** JSON Schema of the YAML configuration file; defaults here are the documented defaults. */
 export const CONFIG_SCHEMA = {
@@ -71,6 +84,7 @@ export const CONFIG_SCHEMA = {
             path: { type: 'string', minLength: 1, default: '.sluice/audit' },
             batchMaxRows: batchMaxRows,
             batchMaxMs: batchMaxMs,
+            sql: auditSql,
           },
           additionalProperties: false,
         },
@@ -80,8 +94,11 @@ export const CONFIG_SCHEMA = {
             url: { type: 'string', pattern: '^https?://' },
             username: { type: 'string', default: 'default' },
             password: { type: 'string', default: '' },
+            readerUsername: { type: 'string', minLength: 1 },
+            readerPassword: { type: 'string', default: '' },
             batchMaxRows: batchMaxRows,
             batchMaxMs: batchMaxMs,
+            sql: auditSql,
           },
           required: ['url'],
           additionalProperties: false,

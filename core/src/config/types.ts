@@ -46,15 +46,33 @@ export type BusConfig =
       commitIntervalMs: number;
     };
 
+/** Limits of one statement on `POST /admin/sql`; past any of them the statement stops with an error. */
+export interface AuditSqlLimits {
+  /** Longest a statement may run. */
+  maxExecutionMs: number;
+  /** Most memory a statement may use in the engine. */
+  maxMemoryBytes: number;
+  /** Most rows in an answer. */
+  maxResultRows: number;
+  /** Largest answer: the engine's result and the JSON lines sent. */
+  maxResultBytes: number;
+  /** Most engine threads a statement may use. */
+  maxThreads: number;
+}
+
 export type AuditConfig =
-  | { kind: 'chdb'; path: string; batchMaxRows: number; batchMaxMs: number }
+  | { kind: 'chdb'; path: string; batchMaxRows: number; batchMaxMs: number; sql: AuditSqlLimits }
   | {
       kind: 'clickhouse';
       url: string;
       username: string;
       password: string;
+      /** User that runs `POST /admin/sql` statements; absent, they run as `username`. */
+      readerUsername?: string;
+      readerPassword: string;
       batchMaxRows: number;
       batchMaxMs: number;
+      sql: AuditSqlLimits;
     }
   | { kind: 'off' };
 

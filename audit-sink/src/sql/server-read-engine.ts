@@ -1,0 +1,39 @@
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
+import type { AuditSqlLimits } from '@sluice/core';
+import type { ReadEngine } from './read-engine.js';
+import { readSettings } from './read-settings.js';
+import { resultTooLarge } from './result-cap.js';
+
+/**
+ * Statements on a ClickHouse server through `client` (connected as the reader user, with `sluice` as its database).
+ * Settings travel with each request, so each statement has its own; the server cancels a read whose HTTP request is
+ * closed, which the abort signal does.
+ */
+export function serverReadEngine(client: ClickHouseClient, limits: AuditSqlLimits): ReadEngine {
+  const settings = { ...readSettings(limits), cancel_http_readonly_queries_on_client_close: '1' } as unknown as ClickHouseSettings;
+  return {
+    async run(query, options) {
+      const result = await client.query({
+        query,
+        format: options.format,
+        query_params: options.params,
+        clickhouse_settings: settings,
+        abort_signal: options.signal,
+      });
+      const parts: string[] = [];
+      let bytes = 0;
+      for await (const rows of result.stream()) {
+        for (const row of rows) {
+          bytes += Buffer.byteLength(row.text) + 1;
+          if (bytes > limits.maxResultBytes) {
+            result.close();
+            throw resultTooLarge(limits.maxResultBytes);
+          }
+          parts.push(row.text, '\n');
+        }
+      }
+      return parts.join('');
+    },
+    close: () => client.close(),
+  };
+}
