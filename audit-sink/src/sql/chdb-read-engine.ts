@@ -14,16 +14,18 @@ type SessionClass = typeof Session;
  * holds back no other. A SELECT is streamed, which lets a cancel or an oversized answer stop it between chunks.
  */
 export function chdbReadEngine(SessionClass: SessionClass, path: string, limits: AuditSqlLimits): ReadEngine {
-  const connectionArgs = Object.entries(readSettings(limits)).map(([name, value]) => `--${name}=${value}`);
+  const args = (caller: boolean): string[] => Object.entries(readSettings(limits, caller)).map(([name, value]) => `--${name}=${value}`);
+  const callerArgs = args(true);
+  const checkArgs = args(false);
   return {
     async run(query, options) {
-      const session = new SessionClass(path, { connectionArgs });
+      const session = new SessionClass(path, { connectionArgs: options.caller ? callerArgs : checkArgs });
       try {
         if (options.inSluice) await session.queryAsync('USE sluice', { format: 'TabSeparatedRaw', signal: options.signal });
         if (options.stream) return await streamed(session, query, options, limits.maxResultBytes);
         const opts = { format: options.format, signal: options.signal };
         const result = options.params ? await session.queryBindAsync(query, options.params, opts) : await session.queryAsync(query, opts);
-        if (result.bytes().byteLength > limits.maxResultBytes) throw resultTooLarge(limits.maxResultBytes);
+        if (options.caller && result.bytes().byteLength > limits.maxResultBytes) throw resultTooLarge(limits.maxResultBytes);
         return result.text();
       } finally {
         session.close();

@@ -6,6 +6,8 @@ export interface ReadOptions {
   params?: Record<string, string>;
   /** Run with `sluice` as the current database, so unqualified names resolve there. */
   inSluice?: boolean;
+  /** The caller's own statement, to which the result limits apply (not so the look-ups that check it). */
+  caller?: boolean;
   /** Read the answer as it is produced (SELECT only) and stop the statement between chunks when told or too large. */
   stream?: boolean;
   /** Stops the statement (for a streamed one, at the next chunk; otherwise the answer is dropped). */

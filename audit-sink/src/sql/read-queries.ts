@@ -29,7 +29,7 @@ export class ReadQueries {
       checkCanonical(canonical);
       const tree = parseAst(await this.engine.run(`EXPLAIN AST ${canonical}`, { format: 'TabSeparatedRaw', signal }));
       const kind = checkStatement(canonical, tree, await this.functions(signal));
-      return await this.engine.run(canonical, { format: 'JSONEachRow', inSluice: true, stream: kind === 'select', signal });
+      return await this.engine.run(canonical, { format: 'JSONEachRow', caller: true, inSluice: true, stream: kind === 'select', signal });
     } catch (err) {
       throw readError(err, signal);
     }

@@ -10,14 +10,17 @@ import { resultTooLarge } from './result-cap.js';
  * closed, which the abort signal does.
  */
 export function serverReadEngine(client: ClickHouseClient, limits: AuditSqlLimits): ReadEngine {
-  const settings = { ...readSettings(limits), cancel_http_readonly_queries_on_client_close: '1' } as unknown as ClickHouseSettings;
+  const settings = (caller: boolean): ClickHouseSettings =>
+    ({ ...readSettings(limits, caller), cancel_http_readonly_queries_on_client_close: '1' }) as unknown as ClickHouseSettings;
+  const callerSettings = settings(true);
+  const checkSettings = settings(false);
   return {
     async run(query, options) {
       const result = await client.query({
         query,
         format: options.format,
         query_params: options.params,
-        clickhouse_settings: settings,
+        clickhouse_settings: options.caller ? callerSettings : checkSettings,
         abort_signal: options.signal,
       });
       const parts: string[] = [];
@@ -25,7 +28,7 @@ export function serverReadEngine(client: ClickHouseClient, limits: AuditSqlLimit
       for await (const rows of result.stream()) {
         for (const row of rows) {
           bytes += Buffer.byteLength(row.text) + 1;
-          if (bytes > limits.maxResultBytes) {
+          if (options.caller && bytes > limits.maxResultBytes) {
             result.close();
             throw resultTooLarge(limits.maxResultBytes);
           }
