@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,23 @@ servers:
     expect(mcp.status).toBe(403);
     const origin = await rawStatus(adminPort, '/metrics', { ...gateway.adminHeaders, host: `127.0.0.1:${adminPort}`, origin: 'https://evil.example' });
     expect(origin).toEqual({ status: 403, code: 'SLUICE_ADMIN_ORIGIN_FORBIDDEN' });
+  });
+
+  it('refuses on /admin/sql what reads files, opens connections or writes them', async () => {
+    const outfile = `${tmp.dir}/leak.txt`;
+    for (const [statement, code] of [
+      ["SELECT file('/proc/self/environ')", 'SLUICE_AUDIT_SQL_FUNCTION_NOT_ALLOWED'],
+      ["DESCRIBE url('http://127.0.0.1:9/x', 'CSV')", 'SLUICE_AUDIT_SQL_FUNCTION_NOT_ALLOWED'],
+      [`SELECT $$--$$ AS a INTO OUTFILE '${outfile}'`, 'SLUICE_AUDIT_SQL_NOT_READ_ONLY'],
+      [`SELECT 1 INTO\u200bOUTFILE '${outfile}'`, 'SLUICE_AUDIT_SQL_NOT_READ_ONLY'],
+      ['SELECT * FROM system.users', 'SLUICE_AUDIT_SQL_TABLE_NOT_ALLOWED'],
+    ]) {
+      const res = await fetch(`http://127.0.0.1:${adminPort}/admin/sql`, { method: 'POST', body: statement, headers: gateway.adminHeaders });
+      expect(res.status, statement).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code, statement).toBe(code);
+    }
+    expect(existsSync(outfile)).toBe(false);
+    expect(await sql(gateway, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
   });
 
   it('drains and exits 0 on Ctrl-C', async () => {
