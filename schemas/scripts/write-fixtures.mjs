@@ -7,7 +7,16 @@ import { CURRENT_SCHEMA_VERSION, decodeEvent, encodeEvent, EVENT_TYPES } from '.
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
 
-const principal = { user: 'bob@example.com', agent: 'inspector/0.16', roles: ['analyst'] };
+const principal = {
+  user: 'bob@example.com',
+  agent: 'inspector/0.16',
+  roles: ['analyst'],
+  scopes: ['tools:call', 'tools:list'],
+  environment: 'staging',
+  authMethod: 'api-key',
+  tokenId: 'key-4f2a9c',
+};
+const anonymous = { user: null, agent: null, roles: [], scopes: [], environment: null, authMethod: 'none', tokenId: null };
 const envelope = (n, overrides = {}) => ({
   id: `01928c5e-4a10-7b2c-8d3e-00000000000${n}`,
   schemaVersion: 1,
@@ -32,7 +41,7 @@ const EVENTS = {
     body: { protocolVersion: '2025-06-18', transport: 'sse', clientName: 'inspector', clientVersion: null },
   },
   'session.closed': {
-    ...envelope(2, { requestId: null, message: null, principal: { user: null, agent: null, roles: [] } }),
+    ...envelope(2, { requestId: null, message: null, principal: anonymous }),
     type: 'session.closed',
     body: { reason: 'idle-timeout' },
   },

@@ -1,8 +1,23 @@
-/** Who acts: the authenticated user, the agent (MCP client) acting for them, and their roles. */
+/** How a caller was authenticated; a string in the schema, so the set can grow without breaking old readers. */
+export type AuthMethod = 'oauth' | 'api-key' | 'none';
+
+/**
+ * Who acts: the authenticated user, the agent (MCP client) acting for them, their roles, and the credential they
+ * authenticated with. The credential fields date from schema version 2 (3 for `registry.snapshot`); an event an
+ * earlier version wrote reads with their defaults: no scopes, and null for the rest.
+ */
 export interface Principal {
   user: string | null;
   agent: string | null;
   roles: string[];
+  /** Scopes the credential grants; empty when none were given or the caller is anonymous. */
+  scopes: string[];
+  /** Environment the credential is valid in (for example `production`), when it names one. */
+  environment: string | null;
+  /** How the caller was authenticated; null when not recorded (events written before authentication). */
+  authMethod: AuthMethod | null;
+  /** Id of the credential (the JWT `jti`, or an API key id), never the credential itself. */
+  tokenId: string | null;
 }
 
 /** Fields every event carries, whatever its type. */

@@ -69,7 +69,7 @@ describe('TypeScript types match the committed schemas', () => {
   it('nullable fields set to null come back null', () => {
     const sparse: SluiceEvent = {
       ...FULL_SAMPLES['backend.message'],
-      principal: { user: null, agent: null, roles: [] },
+      principal: { user: null, agent: null, roles: [], scopes: [], environment: null, authMethod: null, tokenId: null },
       sessionId: null,
       requestId: null,
       ingressNode: null,

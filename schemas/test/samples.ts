@@ -4,10 +4,18 @@ import type { EnvelopeFields, EventOf, EventType } from '../src/index.js';
 function envelope(n: number): EnvelopeFields {
   return {
     id: `0190f5c2-7b1e-7c3a-9f00-00000000000${n}`,
-    schemaVersion: 1,
+    schemaVersion: 2,
     time: 1_760_000_000_000 + n,
     tenant: 'acme',
-    principal: { user: 'alice@example.com', agent: 'claude-code/1.0', roles: ['dev', 'ops'] },
+    principal: {
+      user: 'alice@example.com',
+      agent: 'claude-code/1.0',
+      roles: ['dev', 'ops'],
+      scopes: ['tools:call', 'tools:list'],
+      environment: 'production',
+      authMethod: 'oauth',
+      tokenId: 'jti-6f1c2a',
+    },
     sessionId: `sess-${n}`,
     requestId: `req-${n}`,
     ingressNode: 'ingress-2',
@@ -71,7 +79,7 @@ export const FULL_SAMPLES = {
   },
   'registry.snapshot': {
     ...envelope(7),
-    schemaVersion: 2,
+    schemaVersion: 3,
     type: 'registry.snapshot',
     body: {
       servers: [

@@ -1,10 +1,15 @@
 import { CURRENT_SCHEMA_VERSION, type EnvelopeFields, type EventBodies, type EventOf, type EventType } from '@sluice/schemas';
 import { uuidv7 } from '../ids.js';
+import { toPrincipal, type PrincipalInit } from './principal.js';
 
-/** Envelope fields a caller may set; the rest get defaults. */
-export type EnvelopeInit = Partial<Omit<EnvelopeFields, 'id' | 'schemaVersion'>> & Pick<EnvelopeFields, 'tenant'>;
+/** Envelope fields a caller may set; the rest get defaults (the principal's credential fields included). */
+export type EnvelopeInit = Partial<Omit<EnvelopeFields, 'id' | 'schemaVersion' | 'principal'>> &
+  Pick<EnvelopeFields, 'tenant'> & { principal?: PrincipalInit };
 
-/** A new event of `type` with a fresh sortable id, the current schema version and the time now. */
+/**
+ * A new event of `type` with a fresh sortable id, the current schema version and the time now; a principal left out
+ * is nobody, and credential fields left out of one are at their defaults (see {@link toPrincipal}).
+ */
 export function newEvent<T extends EventType>(type: T, body: EventBodies[T], init: EnvelopeInit): EventOf<T> {
   return {
     id: uuidv7(),
@@ -12,7 +17,7 @@ export function newEvent<T extends EventType>(type: T, body: EventBodies[T], ini
     schemaVersion: CURRENT_SCHEMA_VERSION[type],
     time: init.time ?? Date.now(),
     tenant: init.tenant,
-    principal: init.principal ?? { user: null, agent: null, roles: [] },
+    principal: toPrincipal(init.principal),
     sessionId: init.sessionId ?? null,
     requestId: init.requestId ?? null,
     ingressNode: init.ingressNode ?? null,

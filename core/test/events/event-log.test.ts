@@ -1,4 +1,4 @@
-import { SchemaError, decodeEvent, encodeEvent, type SluiceEvent } from '@sluice/schemas';
+import { CURRENT_SCHEMA_VERSION, SchemaError, decodeEvent, encodeEvent, type SluiceEvent } from '@sluice/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../src/bus/memory-bus.js';
 import type { ProduceRecord } from '../../src/bus/types.js';
@@ -50,7 +50,7 @@ describe('EventLog on the in-memory bus', () => {
     expect(got).toEqual(decodeEvent(first.seen[0]!.record.value));
     expect(got).toEqual(decodeEvent(encodeEvent(published)));
     expect(Buffer.isBuffer(got.message)).toBe(true);
-    expect(got.schemaVersion).toBe(1);
+    expect(got.schemaVersion).toBe(CURRENT_SCHEMA_VERSION['client.message']);
     expect(second.seen[0]!.event).toBe(got);
     expect(Object.isFrozen(got) && Object.isFrozen(got.body) && Object.isFrozen(got.principal)).toBe(true);
     expect(() => {
