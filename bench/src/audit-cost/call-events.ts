@@ -23,7 +23,7 @@ export class CallEvents {
     const session = `bench-session-${Math.floor(i / 2)}-${process.pid}`;
     const env = {
       tenant: 'acme',
-      principal: { user: 'ada', agent: 'claude-code', roles: ['dev'] },
+      principal: { user: 'ada', agent: 'claude-code', roles: ['dev'], scopes: ['tools:call'], environment: 'production', authMethod: 'oauth' as const, tokenId: 'jti-bench' },
       sessionId: session,
       requestId: `bench-request-${i}-${process.pid}`,
       ingressNode: 'edge-1',
