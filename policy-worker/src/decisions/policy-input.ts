@@ -1,5 +1,5 @@
 import { messageJson } from '@sluice/core';
-import type { EventOf } from '@sluice/schemas';
+import type { EventOf, Principal } from '@sluice/schemas';
 import type { PolicyInput } from '../policy/input.js';
 import type { RegistryView } from '../registry/registry-view.js';
 
@@ -13,9 +13,22 @@ export function policyInputFor(event: EventOf<'client.message'>, registry: Regis
     tool,
     resolved: tool === null ? null : registry.resolve(tool),
     tenant: event.tenant,
-    principal: { user: event.principal.user, agent: event.principal.agent, roles: [...event.principal.roles] },
+    principal: policyPrincipal(event.principal),
     session: event.sessionId,
     time: event.time,
+  };
+}
+
+/** A copy of the event's principal, field by field: a field the schema gains later enters the input only when added here. */
+function policyPrincipal(p: Principal): Principal {
+  return {
+    user: p.user,
+    agent: p.agent,
+    roles: [...p.roles],
+    scopes: [...p.scopes],
+    environment: p.environment,
+    authMethod: p.authMethod,
+    tokenId: p.tokenId,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Principal } from '@sluice/schemas';
 import { PolicyError } from '../errors.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 
@@ -21,7 +22,11 @@ export interface PolicyInput {
   /** `tool` resolved against the latest registry snapshot; null when no registered server exposes it. */
   resolved: ResolvedTool | null;
   tenant: string;
-  principal: { user: string | null; agent: string | null; roles: string[] };
+  /**
+   * Who acts, and the credential they authenticated with. Inputs recorded before the credential fields existed lack
+   * them; replaying such an input leaves them out, so its hash and decision stay what was recorded.
+   */
+  principal: Principal;
   session: string | null;
   /** Epoch milliseconds of the client message. */
   time: number;

@@ -5,7 +5,7 @@ import { decide } from '../../src/policy/decide.js';
 import { loadBundleEngine, loadPolicyEngine, type PolicyEngine } from '../../src/policy/engine.js';
 import { parseRecordedInput } from '../../src/policy/input.js';
 import { RegistryView } from '../../src/registry/registry-view.js';
-import { SERVERS, requestEvent, toolCall } from '../support/events.js';
+import { PRINCIPAL, SERVERS, requestEvent, toolCall } from '../support/events.js';
 import { buildBundle } from '../support/opa.js';
 
 describe('policy.decision events', () => {
@@ -47,7 +47,7 @@ describe('policy.decision events', () => {
       tool: 'files__read',
       resolved: { server: 'files', tool: 'read', status: 'up' },
       tenant: 'acme',
-      principal: { user: 'ada', agent: 'claude', roles: ['dev'] },
+      principal: { user: 'ada', agent: 'claude', roles: ['dev'], scopes: ['tools:call'], environment: 'production', authMethod: 'oauth', tokenId: 'jti-0001' },
       session: 'session-1',
       time: 7,
     });
@@ -61,6 +61,21 @@ describe('policy.decision events', () => {
     const c = decideMessage(toolCall('files__read', { time: 6 }), registry, engine).body.inputHash;
     expect(a).toBe(b);
     expect(c).not.toBe(a);
+    const credentials = [{ scopes: [] }, { environment: 'staging' }, { authMethod: 'api-key' as const }, { tokenId: 'jti-0002' }];
+    const others = credentials.map((change) => decideMessage(toolCall('files__read', { time: 5, principal: { ...PRINCIPAL, ...change } }), registry, engine).body.inputHash);
+    expect(new Set([a, ...others]).size).toBe(1 + credentials.length);
+  });
+
+  it('replay: an input recorded before the principal carried a credential keeps its hash and decision', () => {
+    const now = decideMessage(toolCall('files__read', { time: 7 }), registry, engine).body;
+    const recorded =
+      '{"kind":"request","method":"tools/call","principal":{"agent":"claude","roles":["dev"],"user":"ada"},' +
+      '"resolved":{"server":"files","status":"up","tool":"read"},"session":"session-1","tenant":"acme","time":7,"tool":"files__read"}';
+    const input = parseRecordedInput(recorded);
+    expect(input.json).toBe(recorded);
+    expect(input.hash).toBe(createHash('sha256').update(recorded).digest('hex'));
+    expect(input.hash).not.toBe(now.inputHash);
+    expect(decide(engine, input)).toEqual({ allow: now.allow, reason: now.reason });
   });
 
   it('replay: a recorded input through the same bundle gives the recorded decision', async () => {

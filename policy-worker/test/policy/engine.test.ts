@@ -12,7 +12,7 @@ const call: PolicyInput = {
   tool: 'files__read',
   resolved: { server: 'files', tool: 'read', status: 'up' },
   tenant: 'acme',
-  principal: { user: 'ada', agent: null, roles: [] },
+  principal: { user: 'ada', agent: null, roles: [], scopes: [], environment: null, authMethod: null, tokenId: null },
   session: 's1',
   time: 1,
 };
@@ -47,11 +47,31 @@ describe('policy engine', () => {
     );
     const engine = await loadBundleEngine(bundle);
     expect(engine.revision).toMatch(/^wasm-[0-9a-f]{12}$/);
-    expect(engine.evaluate(prepareInput({ ...call, principal: { user: 'ada', agent: null, roles: ['admin'] } }))).toEqual({
+    expect(engine.evaluate(prepareInput({ ...call, principal: { ...call.principal, roles: ['admin'] } }))).toEqual({
       allow: true,
       reason: 'admin',
     });
     expect(engine.evaluate(prepareInput({ ...call, time: 42 }))).toEqual({ allow: false, reason: 'not before 42' });
+  });
+
+  it('lets a policy decide on the credential: scopes, environment, auth method and token id', async () => {
+    const bundle = await buildBundle(
+      [
+        'package sluice.authz',
+        'revoked := {"jti-stolen"}',
+        'decision := {"allow": false, "reason": "token revoked"} if input.principal.tokenId in revoked',
+        'else := {"allow": true, "reason": concat(" ", [input.principal.authMethod, input.principal.environment])} if "tools:call" in input.principal.scopes',
+        'else := {"allow": false, "reason": "missing scope tools:call"}',
+      ].join('\n'),
+    );
+    const engine = await loadBundleEngine(bundle);
+    const principal: PolicyInput['principal'] = { ...call.principal, scopes: ['tools:call'], environment: 'staging', authMethod: 'api-key', tokenId: 'jti-1' };
+    expect(engine.evaluate(prepareInput({ ...call, principal }))).toEqual({ allow: true, reason: 'api-key staging' });
+    expect(engine.evaluate(prepareInput({ ...call, principal: { ...principal, tokenId: 'jti-stolen' } }))).toEqual({ allow: false, reason: 'token revoked' });
+    expect(engine.evaluate(prepareInput({ ...call, principal: { ...principal, scopes: ['tools:list'] } }))).toEqual({
+      allow: false,
+      reason: 'missing scope tools:call',
+    });
   });
 
   it('denies when the policy gives no decision or a malformed one', async () => {

@@ -1,5 +1,5 @@
 import { newEvent } from '@sluice/core';
-import type { EventOf, RegistryServer } from '@sluice/schemas';
+import type { EventOf, Principal, RegistryServer } from '@sluice/schemas';
 
 /** A registry with server `files` (up) and `broken` (down), tools exposed as `<server>__<tool>`. */
 export const SERVERS: RegistryServer[] = [
@@ -21,13 +21,24 @@ export function snapshotEvent(servers: RegistryServer[] = SERVERS): EventOf<'reg
   return newEvent('registry.snapshot', { servers }, { tenant: 'system' });
 }
 
+/** The principal of every request: an OAuth caller with one scope. */
+export const PRINCIPAL: Principal = {
+  user: 'ada',
+  agent: 'claude',
+  roles: ['dev'],
+  scopes: ['tools:call'],
+  environment: 'production',
+  authMethod: 'oauth',
+  tokenId: 'jti-0001',
+};
+
 let nextId = 1;
 
 /** A client.message event for a JSON-RPC request (or a notification when `id` is null). */
 export function requestEvent(
   method: string,
   params: Record<string, unknown> = {},
-  options: { id?: number | null; session?: string; time?: number } = {},
+  options: { id?: number | null; session?: string; time?: number; principal?: Principal } = {},
 ): EventOf<'client.message'> {
   const id = options.id === undefined ? nextId++ : options.id;
   const message = id === null ? { jsonrpc: '2.0', method, params } : { jsonrpc: '2.0', id, method, params };
@@ -36,7 +47,7 @@ export function requestEvent(
     { kind: id === null ? 'notification' : 'request', method, jsonrpcId: id === null ? null : JSON.stringify(id) },
     {
       tenant: 'acme',
-      principal: { user: 'ada', agent: 'claude', roles: ['dev'] },
+      principal: options.principal ?? PRINCIPAL,
       sessionId: options.session ?? 'session-1',
       requestId: `req-${nextId++}`,
       time: options.time ?? 1_750_000_000_000,
@@ -46,6 +57,6 @@ export function requestEvent(
 }
 
 /** A tools/call request for an exposed tool name. */
-export function toolCall(name: string, options: { session?: string; time?: number } = {}): EventOf<'client.message'> {
+export function toolCall(name: string, options: { session?: string; time?: number; principal?: Principal } = {}): EventOf<'client.message'> {
   return requestEvent('tools/call', { name, arguments: {} }, options);
 }
