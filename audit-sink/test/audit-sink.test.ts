@@ -89,6 +89,10 @@ describe('audit sink on chDB and the memory bus', () => {
       principal_user: 'ada',
       agent: 'claude-code',
       roles: ['dev', 'ops'],
+      scopes: ['tools:call', 'tools:list'],
+      environment: 'production',
+      auth_method: 'oauth',
+      token_id: 'jti-7f3a',
       session_id: 's-1',
       request_id: 'r-1',
       ingress_node: 'edge-1',
@@ -104,7 +108,17 @@ describe('audit sink on chDB and the memory bus', () => {
       expect(JSON.parse(stored.payload as string)).toEqual(event.body);
     }
     const registry = rows.find((r) => r.type === 'registry.snapshot')!;
-    expect(registry).toMatchObject({ session_id: null, request_id: null, principal_user: null, roles: [], message: '' });
+    expect(registry).toMatchObject({
+      session_id: null,
+      request_id: null,
+      principal_user: null,
+      roles: [],
+      scopes: [],
+      environment: null,
+      auth_method: null,
+      token_id: null,
+      message: '',
+    });
   });
 
   it('writes one sluice.calls row per terminal reply, with the call summary', async () => {
@@ -124,6 +138,11 @@ describe('audit sink on chDB and the memory bus', () => {
         tenant: 'acme',
         principal_user: 'ada',
         agent: 'claude-code',
+        roles: ['dev', 'ops'],
+        scopes: ['tools:call', 'tools:list'],
+        environment: 'production',
+        auth_method: 'oauth',
+        token_id: 'jti-7f3a',
         server: 'everything',
         tool: 'echo',
         method: 'tools/call',

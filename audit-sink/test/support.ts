@@ -52,7 +52,15 @@ const encoder = new TextEncoder();
 export function envelope(sessionId: string, requestId: string | null, message: unknown): EnvelopeInit {
   return {
     tenant: 'acme',
-    principal: { user: 'ada', agent: 'claude-code', roles: ['dev', 'ops'] },
+    principal: {
+      user: 'ada',
+      agent: 'claude-code',
+      roles: ['dev', 'ops'],
+      scopes: ['tools:call', 'tools:list'],
+      environment: 'production',
+      authMethod: 'oauth',
+      tokenId: 'jti-7f3a',
+    },
     sessionId,
     requestId,
     ingressNode: 'edge-1',

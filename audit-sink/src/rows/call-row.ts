@@ -12,6 +12,13 @@ export interface CallRow {
   tenant: string;
   principal_user: string | null;
   agent: string | null;
+  roles: string[];
+  scopes: string[];
+  environment: string | null;
+  /** `oauth`, `api-key` or `none`; null in rows of events that did not record it. */
+  auth_method: string | null;
+  /** Id of the caller's credential (the JWT `jti`, or an API key id), never the credential. */
+  token_id: string | null;
   server: string | null;
   tool: string | null;
   method: string | null;
@@ -57,6 +64,11 @@ export function toCallRow(event: EventOf<'backend.message'>): CallRow | null {
     tenant: event.tenant,
     principal_user: event.principal.user,
     agent: event.principal.agent,
+    roles: event.principal.roles,
+    scopes: event.principal.scopes,
+    environment: event.principal.environment,
+    auth_method: event.principal.authMethod,
+    token_id: event.principal.tokenId,
     server: body.server,
     tool: body.tool,
     method: body.method,

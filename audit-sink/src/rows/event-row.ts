@@ -13,6 +13,12 @@ export interface EventRow {
   principal_user: string | null;
   agent: string | null;
   roles: string[];
+  scopes: string[];
+  environment: string | null;
+  /** `oauth`, `api-key` or `none`; null in rows of events that did not record it. */
+  auth_method: string | null;
+  /** Id of the caller's credential (the JWT `jti`, or an API key id), never the credential. */
+  token_id: string | null;
   session_id: string | null;
   request_id: string | null;
   ingress_node: string | null;
@@ -41,6 +47,10 @@ export function toEventRow({ event, record }: ConsumedEvent): EventRow {
     principal_user: event.principal.user,
     agent: event.principal.agent,
     roles: event.principal.roles,
+    scopes: event.principal.scopes,
+    environment: event.principal.environment,
+    auth_method: event.principal.authMethod,
+    token_id: event.principal.tokenId,
     session_id: event.sessionId,
     request_id: event.requestId,
     ingress_node: event.ingressNode,

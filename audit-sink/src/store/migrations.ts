@@ -60,4 +60,18 @@ ORDER BY (tenant, time, event_id)`,
 ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(started_at)
 ORDER BY (tenant, started_at, request_id)`,
+  // The principal's credential (envelope v2): rows stored before read no scopes and nulls.
+  `ALTER TABLE sluice.events
+    ADD COLUMN IF NOT EXISTS scopes Array(String) AFTER roles,
+    ADD COLUMN IF NOT EXISTS environment LowCardinality(Nullable(String)) AFTER scopes,
+    ADD COLUMN IF NOT EXISTS auth_method LowCardinality(Nullable(String)) AFTER environment,
+    ADD COLUMN IF NOT EXISTS token_id Nullable(String) AFTER auth_method,
+    ADD INDEX IF NOT EXISTS token_id_bloom token_id TYPE bloom_filter GRANULARITY 4`,
+  `ALTER TABLE sluice.calls
+    ADD COLUMN IF NOT EXISTS roles Array(String) AFTER agent,
+    ADD COLUMN IF NOT EXISTS scopes Array(String) AFTER roles,
+    ADD COLUMN IF NOT EXISTS environment LowCardinality(Nullable(String)) AFTER scopes,
+    ADD COLUMN IF NOT EXISTS auth_method LowCardinality(Nullable(String)) AFTER environment,
+    ADD COLUMN IF NOT EXISTS token_id Nullable(String) AFTER auth_method,
+    ADD INDEX IF NOT EXISTS token_id_bloom token_id TYPE bloom_filter GRANULARITY 4`,
 ];

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { newEvent } from '@sluice/core';
-import type { BackendMessageBody } from '@sluice/schemas';
+import { decodeEvent, type BackendMessageBody, type EventOf } from '@sluice/schemas';
 import { describe, expect, it } from 'vitest';
 import { toAuditBatch } from '../../src/rows/audit-batch.js';
 import { toDateTime64 } from '../../src/rows/datetime.js';
@@ -60,5 +61,19 @@ describe('toDateTime64', () => {
     expect(toDateTime64(1_767_225_600_007)).toBe('2026-01-01 00:00:00.007');
     expect(toDateTime64(Number.MAX_SAFE_INTEGER)).toBe('2299-12-31 23:59:59.999');
     expect(toDateTime64(-1e15)).toBe('1900-01-01 00:00:00.000');
+  });
+
+  it('carry the principal in full, and defaults for a reply written before the principal had a credential', () => {
+    const fixture = (version: number) =>
+      decodeEvent(readFileSync(new URL(`../../../schemas/fixtures/v${version}/backend.message.bin`, import.meta.url))) as EventOf<'backend.message'>;
+    const principalOf = (row: object) => Object.fromEntries(Object.entries(row).filter(([k]) => ['principal_user', 'agent', 'roles', 'scopes', 'environment', 'auth_method', 'token_id'].includes(k)));
+    const old = batchOf(fixture(1));
+    const expected = { principal_user: 'bob@example.com', agent: 'inspector/0.16', roles: ['analyst'], scopes: [], environment: null, auth_method: null, token_id: null };
+    expect(principalOf(old.calls[0]!)).toEqual(expected);
+    expect(principalOf(old.events[0]!)).toEqual(expected);
+    const now = batchOf(fixture(2));
+    const full = { ...expected, scopes: ['tools:call', 'tools:list'], environment: 'staging', auth_method: 'api-key', token_id: 'key-4f2a9c' };
+    expect(principalOf(now.calls[0]!)).toEqual(full);
+    expect(principalOf(now.events[0]!)).toEqual(full);
   });
 });

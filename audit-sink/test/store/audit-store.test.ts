@@ -59,14 +59,28 @@ describe('audit store on chDB', () => {
       time: "DateTime64(3, 'UTC')",
       principal_user: 'Nullable(String)',
       roles: 'Array(String)',
+      scopes: 'Array(String)',
+      environment: 'LowCardinality(Nullable(String))',
+      auth_method: 'LowCardinality(Nullable(String))',
+      token_id: 'Nullable(String)',
       partition: 'UInt32',
       offset: 'UInt64',
       payload: 'String',
       message: 'String',
     });
     expect(columns.map((c) => c.name)).toEqual([...EVENT_COLUMNS]);
-    const callColumns = jsonRows<{ name: string }>(await store.query('DESCRIBE TABLE sluice.calls'));
+    const callColumns = jsonRows<{ name: string; type: string }>(await store.query('DESCRIBE TABLE sluice.calls'));
     expect(callColumns.map((c) => c.name)).toEqual([...CALL_COLUMNS]);
+    expect(Object.fromEntries(callColumns.map((c) => [c.name, c.type]))).toMatchObject({
+      tenant: 'LowCardinality(String)',
+      principal_user: 'Nullable(String)',
+      agent: 'LowCardinality(Nullable(String))',
+      roles: 'Array(String)',
+      scopes: 'Array(String)',
+      environment: 'LowCardinality(Nullable(String))',
+      auth_method: 'LowCardinality(Nullable(String))',
+      token_id: 'Nullable(String)',
+    });
   });
 
   it('answers a SELECT as JSONEachRow text', async () => {
@@ -202,15 +216,22 @@ describe('audit store on chDB', () => {
 
   it('stores awkward text exactly: quotes, backslashes, control characters, non-ASCII, and nulls', async () => {
     const text = 'a "quoted" \\ back\\slash,\ttab\nnewline\r\u0000nul \u00e9 \u2028 \u{1F600} \'single\'';
-    const env = { ...envelope('s-1', 'r-1', { jsonrpc: '2.0', id: 1, method: text }), principal: { user: text, agent: null, roles: [text, "it's"] } };
+    const principal = { user: text, agent: null, roles: [text, "it's"], scopes: [text], environment: text, authMethod: 'none' as const, tokenId: text };
+    const env = { ...envelope('s-1', 'r-1', { jsonrpc: '2.0', id: 1, method: text }), principal };
     const event = newEvent('client.message', { kind: 'request', method: text, jsonrpcId: JSON.stringify(text) }, { ...env, time: 1_767_225_600_000 });
     store = await openAuditStore(chdbAudit(dir.path), silent);
     await store.write(toAuditBatch(consumed([event])));
-    const [row] = jsonRows<Record<string, unknown>>(await store.query('SELECT principal_user, agent, roles, payload, message FROM sluice.events'));
+    const [row] = jsonRows<Record<string, unknown>>(
+      await store.query('SELECT principal_user, agent, roles, scopes, environment, auth_method, token_id, payload, message FROM sluice.events'),
+    );
     expect(row).toEqual({
       principal_user: text,
       agent: null,
       roles: [text, "it's"],
+      scopes: [text],
+      environment: text,
+      auth_method: 'none',
+      token_id: text,
       payload: JSON.stringify(event.body),
       message: Buffer.from(event.message!).toString('utf8'),
     });
