@@ -78,7 +78,8 @@ export const INGRESS_ERRORS = {
   SLUICE_INGRESS_SESSION_NOT_FOUND: {
     retriable: false,
     wire: { status: 404, jsonRpcCode: -32001 },
-    description: 'The Mcp-Session-Id is not a session of this node (unknown, or terminated); the client re-initializes.',
+    description:
+      'The Mcp-Session-Id is not a session of this node (unknown, or terminated), or it belongs to another principal (answered the same, so nothing is disclosed); the client re-initializes.',
   },
   SLUICE_INGRESS_PROTOCOL_VERSION_UNSUPPORTED: {
     retriable: false,
@@ -120,7 +121,7 @@ export const INGRESS_ERRORS = {
     retriable: true,
     wire: { status: 429, jsonRpcCode: -32000 },
     description:
-      'initialize refused: the client address holds ingress.sessions.maxPerAddress sessions on this node. Close one (DELETE) or let one expire, then retry.',
+      'initialize refused: the client (its verified principal when ingress.auth is configured, else its address) holds ingress.sessions.maxPerAddress sessions on this node. Close one (DELETE) or let one expire, then retry.',
   },
   SLUICE_INGRESS_REQUEST_TIMEOUT: {
     retriable: true,
@@ -136,6 +137,39 @@ export const INGRESS_ERRORS = {
     retriable: true,
     wire: { status: 503, jsonRpcCode: -32603 },
     description: 'The node is stopping: new messages are refused and unanswered requests fail after the drain.',
+  },
+  SLUICE_INGRESS_AUTH_CONFIG: {
+    retriable: false,
+    wire: null,
+    description: 'ingress.auth.oauth.jwksFile cannot be read or is not JSON; the ingress does not start.',
+  },
+  SLUICE_INGRESS_UNAUTHENTICATED: {
+    retriable: false,
+    wire: { status: 401, jsonRpcCode: -32000 },
+    description:
+      'ingress.auth is configured and the request carries no credentials (no Authorization: Bearer, no X-API-Key). The WWW-Authenticate header names the protected resource metadata; get a token from the authorization server it lists.',
+  },
+  SLUICE_INGRESS_INVALID_TOKEN: {
+    retriable: false,
+    wire: { status: 401, jsonRpcCode: -32000 },
+    description:
+      'The bearer token was refused: not a JWT, malformed, signed with an algorithm not in ingress.auth.oauth.algorithms, a signature no key of the issuer verifies, or a wrong iss, aud (another resource), exp or nbf. WWW-Authenticate carries error="invalid_token" and the reason; get a new token for this resource.',
+  },
+  SLUICE_INGRESS_INVALID_API_KEY: {
+    retriable: false,
+    wire: { status: 401, jsonRpcCode: -32000 },
+    description: 'The API key (Authorization: Bearer or X-API-Key) is not one of ingress.auth.apiKeys.',
+  },
+  SLUICE_INGRESS_INSUFFICIENT_SCOPE: {
+    retriable: false,
+    wire: { status: 403, jsonRpcCode: -32000 },
+    description:
+      'The token is valid but lacks a scope of ingress.auth.oauth.requiredScopes; WWW-Authenticate carries error="insufficient_scope" and the scopes to ask for.',
+  },
+  SLUICE_INGRESS_AUTH_UNAVAILABLE: {
+    retriable: true,
+    wire: { status: 503, jsonRpcCode: -32000 },
+    description: "The issuer's JWKS (ingress.auth.oauth.jwksUri) could not be fetched, so the token could not be checked; retry.",
   },
   SLUICE_INGRESS_INTERNAL: {
     retriable: true,

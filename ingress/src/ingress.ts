@@ -1,8 +1,10 @@
 import { createHostCheck, partitionForKey, TimeoutQueue, type RunningService, type ServiceContext } from '@sluice/core';
+import { createAuthenticator } from './auth/authenticator.js';
 import { IngressError } from './errors.js';
 import { PendingRequests } from './replies/pending-requests.js';
 import { createReplyHandler } from './replies/reply-router.js';
 import { SessionStore } from './sessions/session-store.js';
+import { MCP_PATH } from './streamable-http/protocol.js';
 import { createRouteHandler } from './streamable-http/route.js';
 import { recordSessionClosed } from './streamable-http/session-events.js';
 import type { IngressRuntime } from './streamable-http/runtime.js';
@@ -46,9 +48,12 @@ export async function startIngress(ctx: ServiceContext, options: IngressOptions 
   if (hosts.anyHost) {
     logger.warn({ host: config.listen.host }, 'listen.host is not loopback and ingress.allowedHosts is empty: any Host header is accepted on /mcp');
   }
+  const auth = createAuthenticator(config.ingress.auth, config.ingress.tenant);
+  if (!auth.enabled) logger.warn({ host: config.listen.host }, 'ingress.auth configures neither oauth nor apiKeys: /mcp serves every caller as anonymous (loopback only)');
   const rt: IngressRuntime = {
     config: config.ingress,
     hosts,
+    auth,
     events,
     logger,
     metrics,
@@ -78,8 +83,9 @@ export async function startIngress(ctx: ServiceContext, options: IngressOptions 
     throw err;
   }
   const port = uws.us_socket_local_port(listenSocket);
+  auth.bind(`http://${config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host}:${port}${MCP_PATH}`);
   rt.sessions.start();
-  logger.info({ binding, host: config.listen.host, port, nodeId, replySlot }, 'ingress listening');
+  logger.info({ binding, host: config.listen.host, port, nodeId, replySlot, resource: auth.metadata?.document.resource ?? null }, 'ingress listening');
 
   const drainMs = options.drainMs ?? Math.min(5_000, config.ingress.requestTimeoutMs);
   let stopped: Promise<void> | null = null;

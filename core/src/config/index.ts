@@ -1,4 +1,4 @@
 export * from './types.js';
 export { loadConfigFile, parseConfig, type Environment } from './load.js';
-export { CONFIG_SCHEMA } from './schema.js';
+export { ASYMMETRIC_JWT_ALGORITHMS, CONFIG_SCHEMA } from './schema.js';
 export { ADMIN_TOKEN_FILE_NAME, adminTokenProblem } from './admin.js';

@@ -5,6 +5,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { checkHosts, resolveAdminCredentials } from './admin.js';
+import { resolveIngressAuth } from './auth.js';
 import { CONFIG_SCHEMA } from './schema.js';
 import type { SluiceConfig } from './types.js';
 
@@ -49,6 +50,7 @@ function normalize(raw: Record<string, any>, file: string, env: Environment): Sl
   if (config.admin.tokenFile) config.admin.tokenFile = abs(config.admin.tokenFile);
   config.admin.credentials = resolveAdminCredentials(config.admin, config.dataDir, file, env);
   checkHosts(file, 'ingress.allowedHosts', config.ingress.allowedHosts);
+  resolveIngressAuth(config.ingress.auth, config.listen.host, file, abs);
   if (config.audit.kind === 'chdb') config.audit.path = abs(config.audit.path);
   if (config.policy.bundle) config.policy.bundle = abs(config.policy.bundle);
   for (const server of Object.values(config.servers)) {

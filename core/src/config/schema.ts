@@ -29,6 +29,70 @@ const auditSql = {
   },
 } as const;
 
+const claimName = { type: 'string', minLength: 1, maxLength: 256 } as const;
+/** Asymmetric JWS algorithms only: `none` and the HMAC family (a shared secret) are never accepted. */
+export const ASYMMETRIC_JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
+const scopes = { type: 'array', items: { type: 'string', pattern: '^[\\x21\\x23-\\x5b\\x5d-\\x7e]+$' }, default: [] } as const;
+const apiKey = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['sha256', 'agent'],
+  properties: {
+    sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    tenant: { type: ['string', 'null'], minLength: 1, default: null },
+    user: { type: ['string', 'null'], minLength: 1, default: null },
+    agent: { type: 'string', minLength: 1 },
+    roles: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+  },
+} as const;
+/** `ingress.auth.apiKeys.file` holds a list of these (YAML or JSON). */
+export const API_KEY_LIST_SCHEMA = { type: 'array', items: apiKey } as const;
+const ingressAuth = {
+  type: 'object',
+  default: {},
+  additionalProperties: false,
+  properties: {
+    oauth: {
+      type: ['object', 'null'],
+      default: null,
+      additionalProperties: false,
+      required: ['issuer'],
+      properties: {
+        issuer: { type: 'string', pattern: '^https?://' },
+        jwksUri: { type: ['string', 'null'], pattern: '^https?://', default: null },
+        jwksFile: { type: ['string', 'null'], minLength: 1, default: null },
+        resource: { type: ['string', 'null'], pattern: '^https?://', default: null },
+        authorizationServers: { type: 'array', items: { type: 'string', pattern: '^https?://' }, default: [] },
+        algorithms: { type: 'array', minItems: 1, items: { enum: ASYMMETRIC_JWT_ALGORITHMS }, default: [...ASYMMETRIC_JWT_ALGORITHMS] },
+        clockToleranceS: { type: 'integer', minimum: 0, maximum: 300, default: 30 },
+        requiredScopes: scopes,
+        scopesSupported: scopes,
+        claims: {
+          type: 'object',
+          default: {},
+          additionalProperties: false,
+          properties: {
+            tenant: { ...claimName, type: ['string', 'null'], default: null },
+            user: { ...claimName, default: 'sub' },
+            agent: { ...claimName, type: ['string', 'null'], default: null },
+            roles: { ...claimName, default: 'roles' },
+          },
+        },
+        cacheSize: { type: 'integer', minimum: 0, maximum: 1000000, default: 10000 },
+      },
+    },
+    apiKeys: {
+      type: ['object', 'null'],
+      default: null,
+      additionalProperties: false,
+      properties: {
+        keys: { ...API_KEY_LIST_SCHEMA, default: [] },
+        file: { type: ['string', 'null'], minLength: 1, default: null },
+      },
+    },
+  },
+} as const;
+
 /** JSON Schema of the YAML configuration file; defaults here are the documented defaults. */
 export const CONFIG_SCHEMA = {
   type: 'object',
@@ -129,6 +193,7 @@ export const CONFIG_SCHEMA = {
         maxHeaders: { type: 'integer', minimum: 8, maximum: 48, default: 40 },
         maxHeaderBytes: { type: 'integer', minimum: 1024, maximum: 65536, default: 8192 },
         writeTimeoutMs: { type: 'integer', minimum: 50, maximum: 600000, default: 30000 },
+        auth: ingressAuth,
         sessions: {
           type: 'object',
           default: {},

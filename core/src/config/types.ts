@@ -125,6 +125,63 @@ export interface IngressConfig {
   /** Longest a response or SSE stream may stay under backpressure (the client not reading) before it is dropped. */
   writeTimeoutMs: number;
   sessions: SessionLimits;
+  /** Who may call /mcp. With neither section the listener is unauthenticated (loopback `listen.host` only). */
+  auth: IngressAuthConfig;
+}
+
+/** Authentication at the ingress: OAuth 2.1 bearer tokens, API keys, or both. */
+export interface IngressAuthConfig {
+  oauth: OAuthConfig | null;
+  apiKeys: ApiKeysConfig | null;
+}
+
+/** An OAuth 2.1 resource server: JWT access tokens from one issuer. */
+export interface OAuthConfig {
+  /** `iss` every token must carry; also the authorization server named in the protected resource metadata. */
+  issuer: string;
+  /** Where the issuer publishes its JWKS (fetched, cached, refetched on an unknown `kid`). */
+  jwksUri: string | null;
+  /** A JWKS on disk, for offline use; exactly one of `jwksUri` and `jwksFile`. */
+  jwksFile: string | null;
+  /** This gateway's resource URL (RFC 8707), the `aud` tokens must name. Default: `http://<listen.host>:<port>/mcp`. */
+  resource: string | null;
+  /** Authorization servers listed in the protected resource metadata. Default: `[issuer]`. */
+  authorizationServers: string[];
+  /** JWS algorithms accepted (asymmetric only). */
+  algorithms: string[];
+  /** Leeway on `exp` and `nbf`, in seconds. */
+  clockToleranceS: number;
+  /** Scopes every token must hold; missing ones get 403 insufficient_scope. */
+  requiredScopes: string[];
+  /** `scopes_supported` of the protected resource metadata. Default: `requiredScopes`. */
+  scopesSupported: string[];
+  /** Claims the principal is read from. */
+  claims: {
+    /** Claim naming the tenant; null (or a token without it): `ingress.tenant`. */
+    tenant: string | null;
+    user: string;
+    /** Claim naming the agent; null: `client_id`, else `azp`. */
+    agent: string | null;
+    roles: string;
+  };
+  /** Verified tokens remembered (by SHA-256) until they expire, so later requests skip the signature check. */
+  cacheSize: number;
+}
+
+/** API keys, for agents that cannot do OAuth. */
+export interface ApiKeysConfig {
+  keys: ApiKeyEntry[];
+  /** A YAML or JSON list of entries, read at start and merged with `keys`. */
+  file: string | null;
+}
+
+/** One API key: the SHA-256 (hex) of the key, and the principal it stands for. */
+export interface ApiKeyEntry {
+  sha256: string;
+  tenant: string | null;
+  user: string | null;
+  agent: string;
+  roles: string[];
 }
 
 /** Bounds on the sessions one ingress node holds. */

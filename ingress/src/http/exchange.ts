@@ -17,6 +17,9 @@ export interface RequestHead {
   protocolVersion: string | null;
   traceparent: string | null;
   tracestate: string | null;
+  /** Credentials: the Authorization and X-API-Key headers (never logged, never stored). */
+  authorization: string | null;
+  apiKey: string | null;
   /** The client's IP address, as uWS reports it. */
   peer: string;
 }
@@ -43,6 +46,8 @@ export function readHead(req: UwsRequest, res: UwsResponse): RequestHead {
     protocolVersion: header('mcp-protocol-version'),
     traceparent: header('traceparent'),
     tracestate: header('tracestate'),
+    authorization: header('authorization'),
+    apiKey: header('x-api-key'),
     peer: Buffer.from(res.getRemoteAddressAsText()).toString('latin1'),
   };
 }
@@ -57,6 +62,7 @@ export class Exchange {
   private ended = false;
   private readonly abortListeners: Array<() => void> = [];
   private stalled: QueuedTimeout | null = null;
+  private body: Promise<BodyResult> | null = null;
 
   constructor(
     private readonly res: UwsResponse,
@@ -172,8 +178,16 @@ export class Exchange {
     this.res.close();
   }
 
-  /** Reads the body, refusing it once it passes `limit` bytes; call synchronously in the route handler. */
+  /**
+   * Reads the body, refusing it once it passes `limit` bytes; call synchronously in the route handler (or before
+   * any await). Later calls return the same read, so a phase that awaits can start it and a handler finish it.
+   */
   readBody(limit: number): Promise<BodyResult> {
+    this.body ??= this.startBody(limit);
+    return this.body;
+  }
+
+  private startBody(limit: number): Promise<BodyResult> {
     return new Promise((resolve) => {
       if (this.head.contentLength !== null && this.head.contentLength > limit) {
         resolve({ kind: 'too-large' });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SessionLimits } from '@sluice/core';
+import type { VerifiedPrincipal } from '../auth/principal.js';
 import { WireError } from '../errors.js';
 import type { SseStream } from '../http/sse-stream.js';
 
@@ -14,14 +15,16 @@ export interface Session {
   /** The session's GET stream, if one is open. */
   stream: SseStream | null;
   readonly openedAt: number;
-  /** Who the session counts against (the client address, until authentication names a principal). */
+  /** Who opened the session, when the listener authenticates; only the same principal may use it. */
+  readonly principal: VerifiedPrincipal | null;
+  /** Who the session counts against and is bound to: the principal's key, or the client address without auth. */
   readonly owner: string;
   /** When the client last sent a request for this session. */
   lastSeenAt: number;
 }
 
 /** What a session starts with. */
-export type SessionInit = Pick<Session, 'clientName' | 'clientVersion' | 'protocolVersion' | 'owner'>;
+export type SessionInit = Pick<Session, 'clientName' | 'clientVersion' | 'protocolVersion' | 'owner'> & { principal?: VerifiedPrincipal | null };
 
 /** Why the store closed a session on its own, as recorded in `session.closed`. */
 export type ExpiryReason = 'idle-timeout' | 'lifetime-exceeded';
@@ -67,7 +70,7 @@ export class SessionStore {
     if ((this.perOwner.get(owner) ?? 0) >= this.limits.maxPerAddress) {
       return new WireError(
         'SLUICE_INGRESS_TOO_MANY_SESSIONS_FOR_ADDRESS',
-        `Too Many Requests: this client address holds its maximum of ${this.limits.maxPerAddress} sessions; close one first`,
+        `Too Many Requests: this client holds its maximum of ${this.limits.maxPerAddress} sessions; close one first`,
       );
     }
     return null;
@@ -76,7 +79,7 @@ export class SessionStore {
   /** Opens a session with a fresh id (check {@link refusal} first). */
   create(init: SessionInit): Session {
     const now = Date.now();
-    const session: Session = { id: newSessionId(), ...init, stream: null, openedAt: now, lastSeenAt: now };
+    const session: Session = { id: newSessionId(), ...init, principal: init.principal ?? null, stream: null, openedAt: now, lastSeenAt: now };
     this.sessions.set(session.id, session);
     this.perOwner.set(init.owner, (this.perOwner.get(init.owner) ?? 0) + 1);
     return session;
@@ -87,10 +90,14 @@ export class SessionStore {
     return this.sessions.get(id);
   }
 
-  /** The session with this id, marked as used now (a client request). */
-  use(id: string): Session | undefined {
+  /**
+   * The session with this id, marked as used now (a client request). With `owner`, a session of another owner is
+   * treated as absent (and not marked).
+   */
+  use(id: string, owner?: string): Session | undefined {
     const session = this.sessions.get(id);
-    if (session) session.lastSeenAt = Date.now();
+    if (!session || (owner !== undefined && session.owner !== owner)) return undefined;
+    session.lastSeenAt = Date.now();
     return session;
   }
 

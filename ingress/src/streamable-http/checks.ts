@@ -1,3 +1,4 @@
+import { principalKey, type VerifiedPrincipal } from '../auth/principal.js';
 import { WireError } from '../errors.js';
 import type { RequestHead } from '../http/exchange.js';
 import { isOriginAllowed } from '../http/origin.js';
@@ -36,11 +37,19 @@ export function checkRunning(rt: IngressRuntime): WireError | null {
 /** The session named by Mcp-Session-Id, or why there is none. */
 export type SessionLookup = { session: Session; error: null } | { session: null; error: WireError };
 
-/** The session named by Mcp-Session-Id, marked as used: 400 without the header, 404 when this node does not hold it (or it expired). */
-export function findSession(rt: IngressRuntime, head: RequestHead): SessionLookup {
+/** Who a request's sessions belong to and count against: the verified principal, or the client address without auth. */
+export function ownerOf(head: RequestHead, principal: VerifiedPrincipal | null): string {
+  return principal ? principalKey(principal) : head.peer;
+}
+
+/**
+ * The session named by Mcp-Session-Id, marked as used: 400 without the header, 404 when this node does not hold it
+ * (or it expired) or, with authentication, when it belongs to another principal (the same 404: nothing disclosed).
+ */
+export function findSession(rt: IngressRuntime, head: RequestHead, principal: VerifiedPrincipal | null): SessionLookup {
   if (head.sessionId === null) {
     return { session: null, error: new WireError('SLUICE_INGRESS_SESSION_REQUIRED', 'Bad Request: Mcp-Session-Id header is required') };
   }
-  const session = rt.sessions.use(head.sessionId);
+  const session = rt.sessions.use(head.sessionId, principal ? principalKey(principal) : undefined);
   return session ? { session, error: null } : { session: null, error: new WireError('SLUICE_INGRESS_SESSION_NOT_FOUND', 'Session not found') };
 }

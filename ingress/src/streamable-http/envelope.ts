@@ -12,15 +12,17 @@ export const MAX_TRACESTATE_CHARS = 512;
 const TRACESTATE = /^[\t\x20-\x7e]*$/;
 
 /**
- * Envelope fields for the events of one HTTP request: tenant, the session's agent, this node and its reply
- * partition, and the caller's trace continued with a new span (or a new trace). A `tracestate` longer than
+ * Envelope fields for the events of one HTTP request: the tenant and principal (user, agent, roles) the session
+ * was authenticated as — without authentication the configured tenant and `clientInfo.name` as agent —, this node
+ * and its reply partition, and the caller's trace continued with a new span (or a new trace). A `tracestate` longer than
  * {@link MAX_TRACESTATE_CHARS} or with characters outside printable ASCII is dropped, as W3C Trace Context allows.
  */
 export function envelopeFor(rt: IngressRuntime, session: Session, head: TraceHeaders | null): EnvelopeInit {
+  const { principal } = session;
   const trace = childTrace(parseTraceparent(head?.traceparent), carriedTracestate(head?.tracestate ?? null));
   return {
-    tenant: rt.config.tenant,
-    principal: { user: null, agent: session.clientName, roles: [] },
+    tenant: principal?.tenant ?? rt.config.tenant,
+    principal: principal ? { user: principal.user, agent: principal.agent, roles: [...principal.roles] } : { user: null, agent: session.clientName, roles: [] },
     sessionId: session.id,
     ingressNode: rt.nodeId,
     replyPartition: rt.replySlot,

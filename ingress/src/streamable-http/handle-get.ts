@@ -1,3 +1,4 @@
+import type { VerifiedPrincipal } from '../auth/principal.js';
 import { WireError } from '../errors.js';
 import type { Exchange } from '../http/exchange.js';
 import { acceptsEventStream } from '../http/media.js';
@@ -10,14 +11,14 @@ import type { IngressRuntime } from './runtime.js';
  * GET /mcp: opens the session's stream for server-to-client messages (the non-terminal replies of the session).
  * 406 without `Accept: text/event-stream`, 400/404 without a known session, 409 when one is already open.
  */
-export function handleGet(rt: IngressRuntime, exchange: Exchange): void {
+export function handleGet(rt: IngressRuntime, exchange: Exchange, principal: VerifiedPrincipal | null): void {
   const { head } = exchange;
   const notAcceptable = acceptsEventStream(head.accept)
     ? null
     : new WireError('SLUICE_INGRESS_NOT_ACCEPTABLE', 'Not Acceptable: a GET stream needs Accept: text/event-stream');
   const refused = checkOrigin(rt, head) ?? notAcceptable ?? checkProtocolVersion(head) ?? checkRunning(rt);
   if (refused) return respondError(exchange, refused);
-  const { session, error } = findSession(rt, head);
+  const { session, error } = findSession(rt, head, principal);
   if (error) return respondError(exchange, error);
   if (session.stream?.isOpen) {
     return respondError(exchange, new WireError('SLUICE_INGRESS_STREAM_CONFLICT', 'Conflict: the session already has a GET stream'));

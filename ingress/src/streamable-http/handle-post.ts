@@ -1,12 +1,13 @@
 import { newEvent, uuidv7 } from '@sluice/core';
 import type { EventOf } from '@sluice/schemas';
+import type { VerifiedPrincipal } from '../auth/principal.js';
 import { WireError } from '../errors.js';
 import type { BodyResult, Exchange } from '../http/exchange.js';
 import { isJsonContentType, negotiateResponseMode, type ResponseMode } from '../http/media.js';
 import { isKnownMethod } from '../jsonrpc/methods.js';
 import { parseClientMessage, type ClientMessage } from '../jsonrpc/parse-message.js';
 import type { Session } from '../sessions/session-store.js';
-import { checkOrigin, checkProtocolVersion, checkRunning, findSession } from './checks.js';
+import { checkOrigin, checkProtocolVersion, checkRunning, findSession, ownerOf } from './checks.js';
 import { envelopeFor } from './envelope.js';
 import { readInitializeParams } from './initialize-params.js';
 import { TRANSPORT_NAME } from './protocol.js';
@@ -22,6 +23,7 @@ interface Accepted {
   message: ClientMessage;
   bytes: Buffer;
   session: Session;
+  principal: VerifiedPrincipal | null;
   startedAt: number;
 }
 
@@ -30,7 +32,7 @@ interface Accepted {
  * the body is read up to `maxBodyBytes` (413), parsed (400), its session found (400/404) and its method checked
  * (-32601); then its client.message is published and only then acknowledged (202) or answered.
  */
-export function handlePost(rt: IngressRuntime, exchange: Exchange): void {
+export function handlePost(rt: IngressRuntime, exchange: Exchange, principal: VerifiedPrincipal | null): void {
   const startedAt = performance.now();
   const { head } = exchange;
   const mode = negotiateResponseMode(head.accept);
@@ -46,7 +48,7 @@ export function handlePost(rt: IngressRuntime, exchange: Exchange): void {
   }
   exchange
     .readBody(rt.config.maxBodyBytes)
-    .then((body) => onBody(rt, exchange, mode, body, startedAt))
+    .then((body) => onBody(rt, exchange, principal, mode, body, startedAt))
     .catch((err: unknown) => {
       const error = asWireError(err);
       if (error.code === 'SLUICE_INGRESS_INTERNAL') rt.logger.error({ err }, 'POST /mcp failed');
@@ -54,7 +56,14 @@ export function handlePost(rt: IngressRuntime, exchange: Exchange): void {
     });
 }
 
-async function onBody(rt: IngressRuntime, exchange: Exchange, mode: ResponseMode, body: BodyResult, startedAt: number): Promise<void> {
+async function onBody(
+  rt: IngressRuntime,
+  exchange: Exchange,
+  principal: VerifiedPrincipal | null,
+  mode: ResponseMode,
+  body: BodyResult,
+  startedAt: number,
+): Promise<void> {
   if (body.kind === 'aborted') return;
   if (body.kind === 'too-large') {
     const error = new WireError('SLUICE_INGRESS_BODY_TOO_LARGE', `Invalid Request: the body exceeds ${rt.config.maxBodyBytes} bytes`);
@@ -72,26 +81,27 @@ async function onBody(rt: IngressRuntime, exchange: Exchange, mode: ResponseMode
       const error = new WireError('SLUICE_INGRESS_INVALID_REQUEST', 'Invalid Request: initialize must not carry an Mcp-Session-Id');
       return reject(rt, exchange, error, method, startedAt, { id });
     }
-    return initialize(rt, { exchange, mode, message, bytes: body.bytes, startedAt }, message.params);
+    return initialize(rt, { exchange, mode, message, bytes: body.bytes, principal, startedAt }, message.params);
   }
-  const { session, error } = findSession(rt, exchange.head);
+  const { session, error } = findSession(rt, exchange.head, principal);
   if (error) return reject(rt, exchange, error, method, startedAt, { id });
   if (message.kind !== 'response' && !isKnownMethod(message.kind, message.method)) {
     const error = new WireError('SLUICE_INGRESS_METHOD_NOT_FOUND', `Method not found: ${message.method.slice(0, 100)}`);
     return reject(rt, exchange, error, method, startedAt, message.kind === 'request' ? { id } : { status: 400 });
   }
-  await forward(rt, { exchange, mode, message, bytes: body.bytes, session, startedAt });
+  await forward(rt, { exchange, mode, message, bytes: body.bytes, session, principal, startedAt });
 }
 
 /** Opens a session (session.opened is stored first), then forwards the initialize request. */
 async function initialize(rt: IngressRuntime, input: Omit<Accepted, 'session'>, params: unknown): Promise<void> {
-  const { exchange, message, startedAt } = input;
+  const { exchange, message, principal, startedAt } = input;
   const id = message.kind === 'request' ? message.id : null;
   const { init, error } = readInitializeParams(params);
   if (error) return reject(rt, exchange, error, 'initialize', startedAt, { id });
-  const full = rt.sessions.refusal(exchange.head.peer);
+  const owner = ownerOf(exchange.head, principal);
+  const full = rt.sessions.refusal(owner);
   if (full) return reject(rt, exchange, full, 'initialize', startedAt, { id });
-  const session = rt.sessions.create({ ...init, owner: exchange.head.peer });
+  const session = rt.sessions.create({ ...init, owner, principal });
   const opened = newEvent(
     'session.opened',
     { protocolVersion: session.protocolVersion, transport: TRANSPORT_NAME, clientName: session.clientName, clientVersion: session.clientVersion },

@@ -1,4 +1,5 @@
 import type { EventLog, HostCheck, IngressConfig, Logger, Metrics, TimeoutQueue } from '@sluice/core';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { SseStreamOptions } from '../http/sse-stream.js';
 import { methodLabel } from '../jsonrpc/methods.js';
 import type { PendingRequests } from '../replies/pending-requests.js';
@@ -22,6 +23,8 @@ export interface IngressRuntime {
   readonly config: IngressConfig;
   /** Which Host headers the listener accepts. */
   readonly hosts: HostCheck;
+  /** The authenticate phase (`ingress.auth`). */
+  readonly auth: Authenticator;
   readonly events: EventLog;
   readonly logger: Logger;
   readonly metrics: Metrics;

@@ -1,0 +1,101 @@
+import type { IngressAuthConfig } from '@sluice/core';
+import { WireError } from '../errors.js';
+import type { HeaderMap, RequestHead } from '../http/exchange.js';
+import { ApiKeys } from './api-keys.js';
+import { principalFromClaims } from './claims.js';
+import { createJwtVerifier, type JwtVerifier } from './jwt-verifier.js';
+import type { VerifiedPrincipal } from './principal.js';
+import { publishMetadata, type PublishedMetadata } from './protected-resource.js';
+import { sha256Hex, TokenCache } from './token-cache.js';
+
+/** A request the ingress will not serve: the error and its `WWW-Authenticate` challenge. */
+export interface AuthRefusal {
+  error: WireError;
+  headers: HeaderMap;
+}
+
+/** Who made a request (null when the listener is unauthenticated), or why it is refused. */
+export type AuthOutcome = { principal: VerifiedPrincipal | null; refusal: null } | { principal: null; refusal: AuthRefusal };
+
+/** The authenticate phase: credentials of a request → a verified principal. */
+export interface Authenticator {
+  /** False when `ingress.auth` configures nothing: every request is served as anonymous. */
+  readonly enabled: boolean;
+  /** Protected resource metadata, once {@link bind} named the resource (OAuth only). */
+  readonly metadata: PublishedMetadata | null;
+  /** Names the resource URL tokens must be issued for, when config left it to the bound port. */
+  bind(defaultResource: string): void;
+  /** Synchronous for no auth, API keys and cached tokens; a promise when a token's signature must be checked. */
+  authenticate(head: RequestHead): AuthOutcome | Promise<AuthOutcome>;
+}
+
+const ANONYMOUS: AuthOutcome = { principal: null, refusal: null };
+const COMPACT_JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const BEARER = /^Bearer +([\x21-\x7e]+) *$/i;
+
+/** The authenticator of `auth`; `defaultTenant` is `ingress.tenant`. */
+export function createAuthenticator(auth: IngressAuthConfig, defaultTenant: string): Authenticator {
+  const { oauth } = auth;
+  const apiKeys = auth.apiKeys ? new ApiKeys(auth.apiKeys, defaultTenant) : null;
+  const verifier: JwtVerifier | null = oauth ? createJwtVerifier(oauth) : null;
+  const cache = new TokenCache(oauth?.cacheSize ?? 0);
+  const leewayMs = (oauth?.clockToleranceS ?? 0) * 1000;
+  let metadata: PublishedMetadata | null = null;
+  let resource: string | null = oauth?.resource ?? null;
+
+  const refuse = (error: WireError, params: Record<string, string> = {}): AuthOutcome => {
+    const fields = Object.entries(params).map(([k, v]) => `${k}="${v}"`);
+    if (metadata) fields.push(`resource_metadata="${metadata.url}"`);
+    return { principal: null, refusal: { error, headers: { 'WWW-Authenticate': fields.length > 0 ? `Bearer ${fields.join(', ')}` : 'Bearer' } } };
+  };
+  const invalidToken = (reason: string): AuthOutcome =>
+    refuse(new WireError('SLUICE_INGRESS_INVALID_TOKEN', `Unauthorized: ${reason}`), { error: 'invalid_token', error_description: reason });
+  const withScopes = (principal: VerifiedPrincipal): AuthOutcome => {
+    const missing = oauth?.requiredScopes.filter((scope) => !principal.scopes.includes(scope)) ?? [];
+    if (principal.authMethod !== 'oauth' || missing.length === 0) return { principal, refusal: null };
+    const scope = oauth?.requiredScopes.join(' ') ?? '';
+    return refuse(new WireError('SLUICE_INGRESS_INSUFFICIENT_SCOPE', `Forbidden: the token lacks the scope ${missing.join(' ')}`), {
+      error: 'insufficient_scope',
+      scope,
+    });
+  };
+  const apiKey = (key: string): AuthOutcome => {
+    const principal = apiKeys?.lookup(key) ?? null;
+    return principal ? { principal, refusal: null } : refuse(new WireError('SLUICE_INGRESS_INVALID_API_KEY', 'Unauthorized: unknown API key'), { error: 'invalid_token' });
+  };
+  const verify = async (token: string, digest: string, audience: string): Promise<AuthOutcome> => {
+    const verdict = await verifier!.verify(token, audience);
+    if (verdict.rejection?.kind === 'unavailable') {
+      return refuse(new WireError('SLUICE_INGRESS_AUTH_UNAVAILABLE', 'Service unavailable: the token issuer keys could not be fetched; retry', verdict.rejection.cause));
+    }
+    if (verdict.rejection) return invalidToken(verdict.rejection.reason);
+    const principal = principalFromClaims(verdict.payload, oauth!, defaultTenant);
+    cache.set(digest, principal, (verdict.payload.exp ?? 0) * 1000 + leewayMs);
+    return withScopes(principal);
+  };
+
+  return {
+    enabled: oauth !== null || apiKeys !== null,
+    get metadata() {
+      return metadata;
+    },
+    bind(defaultResource) {
+      resource ??= defaultResource;
+      if (oauth) metadata = publishMetadata(oauth, resource);
+    },
+    authenticate(head) {
+      if (!oauth && !apiKeys) return ANONYMOUS;
+      if (head.authorization === null) {
+        if (head.apiKey !== null && apiKeys) return apiKey(head.apiKey);
+        const scope = oauth && oauth.requiredScopes.length > 0 ? { scope: oauth.requiredScopes.join(' ') } : undefined;
+        return refuse(new WireError('SLUICE_INGRESS_UNAUTHENTICATED', 'Unauthorized: this gateway needs a bearer token or API key'), scope);
+      }
+      const token = BEARER.exec(head.authorization)?.[1];
+      if (token === undefined) return invalidToken('the Authorization header is not Bearer <token>');
+      if (!verifier || resource === null || !COMPACT_JWT.test(token)) return apiKeys ? apiKey(token) : invalidToken('the token is not a JWT');
+      const digest = sha256Hex(token);
+      const cached = cache.get(digest);
+      return cached ? withScopes(cached) : verify(token, digest, resource);
+    },
+  };
+}

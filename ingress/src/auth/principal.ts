@@ -1,0 +1,21 @@
+/** How a caller proved who it is. */
+export type AuthMethod = 'oauth' | 'api-key';
+
+/**
+ * The caller as the ingress verified it: who (tenant, user, agent, roles), what the token allows (scopes), how it
+ * authenticated, and the token's id (`jti`). Never the token itself.
+ */
+export interface VerifiedPrincipal {
+  readonly tenant: string;
+  readonly user: string | null;
+  readonly agent: string | null;
+  readonly roles: readonly string[];
+  readonly scopes: readonly string[];
+  readonly authMethod: AuthMethod;
+  readonly tokenId: string | null;
+}
+
+/** The key sessions are bound to and counted by: the same caller, whichever of its tokens it presents. */
+export function principalKey(principal: VerifiedPrincipal): string {
+  return JSON.stringify([principal.authMethod, principal.tenant, principal.user, principal.agent]);
+}
