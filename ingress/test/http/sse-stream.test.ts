@@ -15,6 +15,8 @@ const head: RequestHead = {
   protocolVersion: null,
   traceparent: null,
   tracestate: null,
+  authorization: null,
+  apiKey: null,
   peer: '127.0.0.1',
 };
 

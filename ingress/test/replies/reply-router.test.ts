@@ -40,7 +40,7 @@ function setup(): { handle: ReturnType<typeof createReplyHandler>; completed: st
   };
   pending.add(flight);
   const res = new FakeResponse();
-  const headOf = { method: 'GET', path: '/mcp', host: null, origin: null, accept: null, contentType: null, contentLength: null, sessionId: null, protocolVersion: null, traceparent: null, tracestate: null, peer: '127.0.0.1' };
+  const headOf = { method: 'GET', path: '/mcp', host: null, origin: null, accept: null, contentType: null, contentLength: null, sessionId: null, protocolVersion: null, traceparent: null, tracestate: null, authorization: null, apiKey: null, peer: '127.0.0.1' };
   session.stream = new SseStream(new Exchange(res, headOf), { keepAliveMs: 60_000, maxQueuedBytes: 10_000 });
   session.stream.open();
   const handle = createReplyHandler({ pending, sessions, logger: createLogger('silent') });
