@@ -2,7 +2,7 @@ import type { ApiKeysConfig } from '@sluice/core';
 import type { VerifiedPrincipal } from './principal.js';
 import { sha256Hex } from './token-cache.js';
 
-/** API keys by the SHA-256 of the key; the config holds only the hashes. */
+/** API keys by the SHA-256 of the key; the config holds only the hashes, and events name a key by its hash's first 12 digits. */
 export class ApiKeys {
   private readonly byDigest = new Map<string, VerifiedPrincipal>();
 
@@ -15,7 +15,8 @@ export class ApiKeys {
         roles: [...key.roles],
         scopes: [],
         authMethod: 'api-key',
-        tokenId: null,
+        // The key's id on events: the start of its hash, which names the key without revealing it.
+        tokenId: `sha256:${key.sha256.slice(0, 12)}`,
       });
     }
   }

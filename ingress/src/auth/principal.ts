@@ -1,5 +1,7 @@
-/** How a caller proved who it is. */
-export type AuthMethod = 'oauth' | 'api-key';
+import type { AuthMethod as EventAuthMethod } from '@sluice/schemas';
+
+/** How a caller proved who it is (`none`, the anonymous caller, has no verified principal). */
+export type AuthMethod = Exclude<EventAuthMethod, 'none'>;
 
 /**
  * The caller as the ingress verified it: who (tenant, user, agent, roles), what the token allows (scopes), how it

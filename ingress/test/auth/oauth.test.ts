@@ -104,7 +104,10 @@ describe('authentication at the ingress with a real OpenID Provider', () => {
     const call = await h.waitFor((e): e is EventOf<'client.message'> => e.type === 'client.message' && e.sessionId === sessionId && e.body.method === 'tools/call');
     for (const event of [opened, call]) {
       expect(event.tenant).toBe('acme');
-      expect(event.principal).toEqual({ user: 'agent-a', agent: 'agent-a', roles: ['reader', 'writer'] });
+      expect(event.principal).toMatchObject({ user: 'agent-a', agent: 'agent-a', roles: ['reader', 'writer'], authMethod: 'oauth' });
+      expect(event.principal.scopes).toContain('mcp:tools');
+      expect(event.principal.tokenId).toMatch(/\S/);
+      expect(JSON.stringify(event)).not.toContain(tokenA);
     }
     await transport.terminateSession();
     await client.close();
@@ -158,7 +161,15 @@ describe('authentication at the ingress with a real OpenID Provider', () => {
       await opened.text();
       const event = await h.waitFor((e): e is EventOf<'session.opened'> => e.type === 'session.opened' && e.sessionId === sessionId);
       expect(event.tenant).toBe('acme');
-      expect(event.principal).toEqual({ user: 'ops', agent: 'batch-job', roles: ['batch'] });
+      expect(event.principal).toEqual({
+        user: 'ops',
+        agent: 'batch-job',
+        roles: ['batch'],
+        scopes: [],
+        environment: null,
+        authMethod: 'api-key',
+        tokenId: `sha256:${createHash('sha256').update(API_KEY).digest('hex').slice(0, 12)}`,
+      });
     }
     for (const credentials of [bearer(`${API_KEY}x`), { 'X-API-Key': 'sk-guess' }]) {
       const refused = await post(h.url, initializeRequest(), credentials);
