@@ -7,12 +7,13 @@ import { ConfigError } from '../errors.js';
 import { checkHosts, resolveAdminCredentials } from './admin.js';
 import { resolveIngressAuth } from './auth.js';
 import { CONFIG_SCHEMA } from './schema.js';
+import { normalizeServer } from './servers.js';
 import type { SluiceConfig } from './types.js';
 
 const ajv = new Ajv({ useDefaults: true, discriminator: true, allErrors: false, strict: false });
 const validate = ajv.compile(CONFIG_SCHEMA);
 
-/** The environment, as config reads it (only config reads it: `admin.tokenEnv`). */
+/** The environment, as config reads it (only config reads it: `admin.tokenEnv`, `${env:...}`, a stdio server's base). */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** Reads, validates and freezes the configuration file at `file`. */
@@ -53,12 +54,7 @@ function normalize(raw: Record<string, any>, file: string, env: Environment): Sl
   resolveIngressAuth(config.ingress.auth, config.listen.host, file, abs);
   if (config.audit.kind === 'chdb') config.audit.path = abs(config.audit.path);
   if (config.policy.bundle) config.policy.bundle = abs(config.policy.bundle);
-  for (const server of Object.values(config.servers)) {
-    if (server.transport === 'stdio') {
-      server.args = server.args.map((a) => (a.startsWith('./') || a.startsWith('../') ? abs(a) : a));
-      if (server.cwd) server.cwd = abs(server.cwd);
-    }
-  }
+  for (const [name, server] of Object.entries(config.servers)) normalizeServer(name, server, { env, base, file });
   if (config.listen.port !== 0 && config.listen.port === config.admin.port && config.listen.host === config.admin.host) {
     throw new ConfigError('SLUICE_CONFIG_INVALID', file, 'admin.port', `must differ from listen.port (${config.listen.port})`);
   }

@@ -92,15 +92,42 @@ interface ServerCommon {
   idempotentTools: string[];
 }
 
+/**
+ * OAuth 2.0 client credentials (RFC 6749 section 4.4) the gateway uses to get its own access token for a server;
+ * the token goes in `Authorization: Bearer` on every request to that server.
+ */
+export interface OAuthClientConfig {
+  /** The token endpoint; null when it is discovered from `issuer`. */
+  tokenUrl: string | null;
+  /** The authorization server, whose metadata (RFC 8414, else OpenID discovery) names the token endpoint; or null. */
+  issuer: string | null;
+  clientId: string;
+  /** Resolved at load (`${env:...}`, `${file:...}`); never logged. */
+  clientSecret: string;
+  /** Space-separated scopes to ask for, or null. */
+  scope: string | null;
+  /** The resource indicator (RFC 8707) to ask a token for, or null. */
+  resource: string | null;
+}
+
 export type ServerConfig =
   | (ServerCommon & {
       transport: 'stdio';
       command: string;
       args: string[];
+      /** Variables set for the server, secret references resolved. */
       env: Record<string, string>;
       cwd: string | null;
+      /** The server's whole environment: the base variables taken from the gateway's environment, then `env`. */
+      environment: Record<string, string>;
     })
-  | (ServerCommon & { transport: 'streamable-http'; url: string; headers: Record<string, string> });
+  | (ServerCommon & {
+      transport: 'streamable-http';
+      url: string;
+      /** Headers sent with every request, secret references resolved. */
+      headers: Record<string, string>;
+      oauth: OAuthClientConfig | null;
+    });
 
 export interface IngressConfig {
   /** Name of this ingress node; unique across the cluster. Default: host name and process id. */
