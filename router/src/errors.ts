@@ -35,6 +35,17 @@ export const ROUTER_ERRORS = {
     jsonRpcCode: -32010,
     description: 'The router is stopping and gave up waiting for the call; the decision is redelivered to another router.',
   },
+  SLUICE_ROUTER_BACKEND_UNAUTHORIZED: {
+    retriable: false,
+    jsonRpcCode: -32011,
+    description:
+      "The backend server refused the gateway's credentials (HTTP 401), after one fresh OAuth token when the server has oauth; the call did not run. The server's challenge is logged, never relayed.",
+  },
+  SLUICE_ROUTER_BACKEND_TOKEN_FAILED: {
+    retriable: true,
+    jsonRpcCode: -32011,
+    description: "The gateway could not get an access token for the backend from the server's OAuth token endpoint; the call did not run.",
+  },
   SLUICE_ROUTER_BACKEND_CLOSED: {
     retriable: false,
     jsonRpcCode: -32010,

@@ -14,6 +14,8 @@ export class HttpCallError extends Error {
     message: string,
     /** The HTTP status, when the server answered. */
     readonly status: number | null,
+    /** The server's `WWW-Authenticate` challenge of a 401, if any. */
+    readonly challenge: string | null = null,
   ) {
     super(message);
     this.name = 'HttpCallError';
@@ -46,6 +48,7 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
   private status = 0;
   private kind: BodyKind = 'other';
   private contentType = '';
+  private challenge: string | null = null;
   private chunks: Buffer[] = [];
   private parser: EventSourceParser | null = null;
   private decoder: TextDecoder | null = null;
@@ -67,6 +70,7 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
     this.status = statusCode;
     const type = headers['content-type'];
     this.contentType = String(type ?? '');
+    if (statusCode === 401) this.challenge = headerText(headers['www-authenticate']);
     if (statusCode > 299) this.kind = 'refused';
     else if (this.contentType.startsWith('text/event-stream')) this.startStream();
     else if (this.contentType.startsWith('application/json')) this.kind = 'json';
@@ -141,7 +145,7 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
 
   private refusal(text: string): HttpCallError {
     const detail = this.status === 404 && this.wait.inSession ? 'the session is gone' : text.slice(0, 200) || 'no body';
-    return new HttpCallError(`the server answered HTTP ${this.status}: ${detail}`, this.status);
+    return new HttpCallError(`the server answered HTTP ${this.status}: ${detail}`, this.status, this.challenge);
   }
 
   private succeed(answer: JsonRpcAnswer): void {
@@ -163,4 +167,9 @@ export class AnswerHandler implements Dispatcher.DispatchHandler {
 
 function isAnswerTo(message: unknown, id: string): message is JsonRpcAnswer {
   return typeof message === 'object' && message !== null && (message as { id?: unknown }).id === id && ('result' in message || 'error' in message);
+}
+
+function headerText(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(', ') : value;
 }

@@ -1,7 +1,8 @@
 import { Pool } from 'undici';
 import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { RouterError } from '../errors.js';
-import { AnswerHandler, type JsonRpcAnswer } from './answer-handler.js';
+import { AnswerHandler, HttpCallError, type JsonRpcAnswer } from './answer-handler.js';
+import type { BackendAuth } from './backend-auth.js';
 
 /** The session a call runs in: what the SDK client negotiated at initialize. */
 export interface HttpSession {
@@ -16,6 +17,8 @@ export interface HttpToolCallerOptions {
   headers: Readonly<Record<string, string>>;
   /** Most connections to the server open at once (calls beyond it queue). */
   connections?: number;
+  /** The gateway's bearer token for the server, and what a 401 means; without it a 401 fails as any refusal. */
+  auth?: BackendAuth;
 }
 
 const ACCEPT = 'application/json, text/event-stream';
@@ -32,6 +35,7 @@ export class HttpToolCaller {
   private readonly pool: Pool;
   private readonly path: string;
   private readonly baseHeaders: Record<string, string>;
+  private readonly auth: BackendAuth | null;
   private nextId = 0;
   private lastHeaders: (HttpSession & { headers: Readonly<Record<string, string>> }) | null = null;
 
@@ -39,6 +43,7 @@ export class HttpToolCaller {
     this.pool = new Pool(options.url.origin, { connections: options.connections ?? 256, pipelining: 1 });
     this.path = `${options.url.pathname}${options.url.search}`;
     this.baseHeaders = { ...lowerCased(options.headers), accept: ACCEPT, 'content-type': 'application/json' };
+    this.auth = options.auth ?? null;
   }
 
   /**
@@ -54,7 +59,7 @@ export class HttpToolCaller {
     const body = JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params });
     let message: JsonRpcAnswer;
     try {
-      message = await this.post(session, body, id, signal);
+      message = this.auth ? await this.postAuthorized(this.auth, session, body, id, signal) : await this.post(session, body, id, signal, null);
     } catch (err) {
       // The answer handler ends the request as soon as the signal aborts, so this runs then.
       if (signal.aborted) this.cancel(session, id, signal.reason);
@@ -79,20 +84,41 @@ export class HttpToolCaller {
     return headers;
   }
 
+  /** POSTs with the bearer token; a 401 sends the request once more with a fresh token (it did not run). */
+  private async postAuthorized(auth: BackendAuth, session: HttpSession, body: string, id: string, signal: AbortSignal): Promise<JsonRpcAnswer> {
+    for (let retried = false; ; retried = true) {
+      const token = await auth.bearer();
+      signal.throwIfAborted();
+      try {
+        return await this.post(session, body, id, signal, token);
+      } catch (err) {
+        if (!(err instanceof HttpCallError) || err.status !== 401) throw err;
+        const outcome = auth.refused(token, err.challenge, retried);
+        if (outcome !== true) throw outcome;
+      }
+    }
+  }
+
   /** POSTs one request; resolves with the JSON-RPC response whose id is `id` (see {@link AnswerHandler}). */
-  private post(session: HttpSession, body: string, id: string, signal: AbortSignal): Promise<JsonRpcAnswer> {
+  private post(session: HttpSession, body: string, id: string, signal: AbortSignal, token: string | null): Promise<JsonRpcAnswer> {
     return new Promise((resolve, reject) => {
       const handler = new AnswerHandler({ id, signal, inSession: Boolean(session.sessionId), resolve, reject });
-      this.pool.dispatch({ method: 'POST', path: this.path, headers: this.headers(session), body }, handler);
+      this.pool.dispatch({ method: 'POST', path: this.path, headers: this.withBearer(session, token), body }, handler);
     });
+  }
+
+  private withBearer(session: HttpSession, token: string | null): Record<string, string> {
+    const headers = this.headers(session);
+    return token === null ? headers : { ...headers, authorization: `Bearer ${token}` };
   }
 
   /** Tells the server the request is abandoned (best effort, bounded). */
   private cancel(session: HttpSession, id: string, reason: unknown): void {
     const params = { requestId: id, reason: reason instanceof Error ? reason.message : String(reason) };
     const body = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params });
-    this.pool
-      .request({ method: 'POST', path: this.path, headers: this.headers(session), body, signal: AbortSignal.timeout(CANCEL_TIMEOUT_MS) })
+    const signal = AbortSignal.timeout(CANCEL_TIMEOUT_MS);
+    (this.auth ? this.auth.bearer() : Promise.resolve(null))
+      .then((token) => this.pool.request({ method: 'POST', path: this.path, headers: this.withBearer(session, token), body, signal }))
       .then((r) => r.body.dump())
       .catch(() => undefined);
   }

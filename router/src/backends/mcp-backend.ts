@@ -69,6 +69,8 @@ export class McpBackend implements Backend {
   private state: BackendState = 'connecting';
   private since = Date.now();
   private lastError: string | null = null;
+  /** The gateway's credentials were refused (or no token was had) at the last attempt: calls fail with its code. */
+  private credentialFailure: RouterError | null = null;
   private failedAttempts = 0;
   /** Call timeouts by duration (a server has one), each on one timer. */
   private readonly callTimeouts = new Map<number, TimeoutQueue>();
@@ -177,6 +179,7 @@ export class McpBackend implements Backend {
       (err: unknown) => {
         this.attempt = null;
         if (this.state === 'closed') throw err;
+        this.credentialFailure = isRouterError(err, 'SLUICE_ROUTER_BACKEND_UNAUTHORIZED', 'SLUICE_ROUTER_BACKEND_TOKEN_FAILED') ? err : null;
         this.failedAttempts++;
         this.setState('down', errorText(err));
         this.logger.warn({ err: errorText(err), failedAttempts: this.failedAttempts }, 'backend connection failed');
@@ -214,6 +217,7 @@ export class McpBackend implements Backend {
       throw this.closedError();
     }
     this.client = client;
+    this.credentialFailure = null;
     this.failedAttempts = 0;
     this.setState('up', null);
     this.logger.info('backend connected');
@@ -260,6 +264,8 @@ export class McpBackend implements Backend {
   private connected(): Client {
     if (this.state === 'closed') throw this.closedError();
     if (this.state !== 'up' || !this.client) {
+      const refused = this.credentialFailure;
+      if (refused && this.state === 'down') throw new RouterError(refused.code, `${refused.message} (backend ${this.name} is down)`);
       const why = this.lastError ? `: ${this.lastError}` : '';
       throw new RouterError('SLUICE_ROUTER_BACKEND_DOWN', `Backend ${this.name} is down${why}`);
     }

@@ -8,8 +8,9 @@ import { McpBackend, type BackoffOptions } from './mcp-backend.js';
 export type StdioServerConfig = Extract<ServerConfig, { transport: 'stdio' }>;
 
 /**
- * A backend that runs the server as a child process and speaks MCP over its stdin/stdout. The child gets a
- * minimal inherited environment (PATH, HOME, ...) plus the configured `env`; its stderr goes to the logger,
+ * A backend that runs the server as a child process and speaks MCP over its stdin/stdout. The child gets
+ * exactly the environment resolved with the configuration (the base variables PATH, HOME, ... and `env`), nothing
+ * else of the gateway's; its stderr goes to the logger,
  * one line per entry. Closing ends stdin, then signals the process until it exits.
  */
 export function createStdioBackend(name: string, config: StdioServerConfig, logger: Logger, backoff?: BackoffOptions): McpBackend {
@@ -24,7 +25,7 @@ export function createStdioBackend(name: string, config: StdioServerConfig, logg
       const transport = new StdioClientTransport({
         command: config.command,
         args: config.args,
-        env: config.env,
+        env: { ...config.environment },
         ...(config.cwd === null ? {} : { cwd: config.cwd }),
         stderr: 'pipe',
       });
