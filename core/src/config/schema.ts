@@ -14,6 +14,8 @@ const timeoutMs = { type: 'integer', minimum: 1, maximum: 3600000, default: 3000
 const batchMaxRows = { type: 'integer', minimum: 1, maximum: 1000000, default: 10000 } as const;
 const batchMaxMs = { type: 'integer', minimum: 1, maximum: 60000, default: 1000 } as const;
 const names = { type: 'array', items: { type: 'string', minLength: 1 }, default: [] } as const;
+// Who may use a server: a list of names, or null (the default) for everyone.
+const restriction = { type: ['array', 'null'], items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true, default: null } as const;
 const hosts = { type: 'array', items: { type: 'string', minLength: 1, maxLength: 260 }, default: [] } as const;
 // Limits of one statement on POST /admin/sql (docs/DECISIONS.md, "Audit SQL").
 const auditSql = {
@@ -227,6 +229,8 @@ export const CONFIG_SCHEMA = {
               prefix: { type: 'boolean', default: true },
               timeoutMs: timeoutMs,
               idempotentTools: names,
+              tenants: restriction,
+              roles: restriction,
             },
             required: ['command'],
             additionalProperties: false,
@@ -253,6 +257,8 @@ export const CONFIG_SCHEMA = {
               prefix: { type: 'boolean', default: true },
               timeoutMs: timeoutMs,
               idempotentTools: names,
+              tenants: restriction,
+              roles: restriction,
             },
             required: ['url'],
             additionalProperties: false,

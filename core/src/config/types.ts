@@ -90,6 +90,10 @@ interface ServerCommon {
   timeoutMs: number;
   /** Tools that are safe to call twice. */
   idempotentTools: string[];
+  /** Tenants that may list and call its tools; null: every tenant. */
+  tenants: string[] | null;
+  /** Roles that may call its tools (one is enough); null: any principal. Enforced by the default policy. */
+  roles: string[] | null;
 }
 
 /**

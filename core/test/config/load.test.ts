@@ -49,7 +49,7 @@ describe('configuration', () => {
     expect(config.ingress.nodeId).toMatch(/^[A-Za-z0-9._-]+$/);
     const server = config.servers.everything!;
     expect(server.transport === 'stdio' && server.args).toEqual(['/etc/sluice/server.js', 'stdio']);
-    expect(server).toMatchObject({ prefix: true, timeoutMs: 30000 });
+    expect(server).toMatchObject({ prefix: true, timeoutMs: 30000, tenants: null, roles: null });
     expect(Object.isFrozen(config.servers)).toBe(true);
     expect(() => {
       (config.listen as { port: number }).port = 1;
@@ -65,6 +65,14 @@ describe('configuration', () => {
     expect(config.audit).toMatchObject({ kind: 'clickhouse', url: 'http://127.0.0.1:8123', username: 'default' });
   });
 
+  it('restricts a server to tenants and roles', () => {
+    const config = parseConfig(
+      'servers:\n  books: { transport: streamable-http, url: "http://127.0.0.1:1/mcp", tenants: [acme], roles: [finance, admin] }\n',
+      'x.yaml',
+    );
+    expect(config.servers.books).toMatchObject({ tenants: ['acme'], roles: ['finance', 'admin'] });
+  });
+
   it.each([
     ['listen: { port: "eighty" }', 'listen.port', 'must be integer'],
     ['listen: { port: 99999 }', 'listen.port', 'must be <= 65535'],
@@ -76,6 +84,9 @@ describe('configuration', () => {
     ['servers: { "bad name": { transport: stdio, command: x } }', 'servers.bad name', 'is not a valid name'],
     ['servers: { a__b: { transport: stdio, command: x } }', 'servers.a__b', 'is not a valid name'],
     ['servers: { a_: { transport: stdio, command: x } }', 'servers.a_', 'is not a valid name'],
+    ['servers: { a: { transport: stdio, command: x, tenants: [] } }', 'servers.a.tenants', 'must NOT have fewer than 1 items'],
+    ['servers: { a: { transport: stdio, command: x, tenants: acme } }', 'servers.a.tenants', 'must be array,null'],
+    ['servers: { a: { transport: stdio, command: x, roles: [""] } }', 'servers.a.roles.0', 'must NOT have fewer than 1 characters'],
     ['lisen: { port: 1 }', 'lisen', 'unknown key'],
     ['log: { level: loud }', 'log.level', 'must be one of'],
     ['listen: { port: 9000 }\nadmin: { port: 9000 }', 'admin.port', 'must differ from listen.port'],
