@@ -35,7 +35,7 @@ export async function startRouter(ctx: ServiceContext, options: RouterOptions = 
   const build = options.createBackend ?? createBackend;
   const servers: Record<string, RegistryServerOptions> = {};
   for (const [name, config] of Object.entries(ctx.config.servers)) {
-    servers[name] = { backend: build(name, config, logger, options.backoff), prefix: config.prefix, timeoutMs: config.timeoutMs };
+    servers[name] = { backend: build(name, config, logger, options.backoff), prefix: config.prefix, timeoutMs: config.timeoutMs, tenants: config.tenants };
   }
   const registry = new ToolRegistry(servers, logger);
   const publisher = new SnapshotPublisher(ctx.events, () => registry.snapshot(), ctx.config.ingress.tenant, logger);
@@ -60,7 +60,7 @@ export async function startRouter(ctx: ServiceContext, options: RouterOptions = 
     await registry.close();
     throw err;
   }
-  logger.info({ servers: Object.keys(servers), tools: registry.listTools().length }, 'router started');
+  logger.info({ servers: Object.keys(servers), tools: registry.listTools(null).length }, 'router started');
 
   const drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
   const stop = async (): Promise<void> => {

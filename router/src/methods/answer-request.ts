@@ -10,7 +10,8 @@ export interface RequestContext extends ToolCallContext {
 
 /**
  * Answers one allowed client request. `initialize`, `ping` and the list methods are answered by the gateway
- * itself; `tools/call` goes to a backend; any other method gets -32601.
+ * itself (`tools/list` shows only the servers open to the request's tenant); `tools/call` goes to a backend;
+ * any other method gets -32601.
  */
 export async function answerRequest(ctx: RequestContext): Promise<MethodResult> {
   switch (ctx.method) {
@@ -19,7 +20,7 @@ export async function answerRequest(ctx: RequestContext): Promise<MethodResult> 
     case 'ping':
       return succeeded({});
     case 'tools/list':
-      return succeeded({ tools: ctx.registry.listTools() });
+      return succeeded({ tools: ctx.registry.listTools(ctx.decision.tenant) });
     case 'resources/list':
       return succeeded({ resources: [] });
     case 'resources/templates/list':

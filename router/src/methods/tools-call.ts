@@ -21,14 +21,15 @@ export interface ToolCallContext {
 }
 
 /**
- * `tools/call`: resolves the exposed name, records a `dispatch` event (durable before the backend is called, so
+ * `tools/call`: resolves the exposed name among the servers open to the request's tenant (a tool of another
+ * tenant's server is unknown here even if a policy allowed it), records a `dispatch` event (durable before the backend is called, so
  * a router that dies mid-call leaves evidence that the call may have run), then calls the backend with the
  * server's timeout. A JSON-RPC error from the backend reaches the client unchanged.
  */
 export async function callTool(ctx: ToolCallContext): Promise<MethodResult> {
   const name = ctx.params?.name;
   if (typeof name !== 'string') return invalidParams('Invalid params: tools/call needs a tool name');
-  const resolved = ctx.registry.resolve(name);
+  const resolved = ctx.registry.resolve(name, ctx.decision.tenant);
   if (!resolved) return invalidParams(`Unknown tool: ${name}`, { server: null, tool: name });
   const target = { server: resolved.server, tool: resolved.tool.name };
   const args = ctx.params?.arguments;

@@ -11,6 +11,8 @@ export interface RegistryServerOptions {
   prefix: boolean;
   /** Longest a call to this server may take. */
   timeoutMs: number;
+  /** Tenants that may see and call its tools; null: every tenant. */
+  tenants: readonly string[] | null;
 }
 
 /** A tool found by its exposed name, with the server that runs it. */
@@ -79,18 +81,22 @@ export class ToolRegistry {
     this.started = true;
   }
 
-  /** The tool clients call `name`, if any. */
-  resolve(name: string): ResolvedTool | undefined {
+  /** The tool clients of `tenant` call `name`, if any: a tool of a server closed to the tenant is not found. */
+  resolve(name: string, tenant: string): ResolvedTool | undefined {
     const exposed = this.exposed.byName.get(name);
     if (!exposed) return undefined;
     const entry = this.entries.find((e) => e.name === exposed.server);
-    if (!entry) return undefined;
+    if (!entry || !openTo(entry, tenant)) return undefined;
     return { exposedName: exposed.exposedName, server: entry.name, tool: exposed.tool, backend: entry.backend, timeoutMs: entry.timeoutMs };
   }
 
-  /** Every tool as the servers describe it (schemas, annotations, ...), under its exposed name. */
-  listTools(): Tool[] {
-    return this.exposed.list.map((t) => ({ ...t.tool, name: t.exposedName }));
+  /**
+   * The tools `tenant` may use as the servers describe them (schemas, annotations, ...), under their exposed
+   * names; every tool when `tenant` is null.
+   */
+  listTools(tenant: string | null): Tool[] {
+    const open = new Set(this.entries.filter((e) => tenant === null || openTo(e, tenant)).map((e) => e.name));
+    return this.exposed.list.filter((t) => open.has(t.server)).map((t) => ({ ...t.tool, name: t.exposedName }));
   }
 
   /** The registry as recorded on the `registry` topic. */
@@ -169,4 +175,8 @@ export class ToolRegistry {
     }
     this.reportedWithheld = current;
   }
+}
+
+function openTo(entry: Entry, tenant: string): boolean {
+  return entry.tenants === null || entry.tenants.includes(tenant);
 }

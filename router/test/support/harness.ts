@@ -75,7 +75,7 @@ export class Harness {
         requestTime: options.requestTime ?? Date.now(),
       },
       {
-        tenant: 'acme',
+        tenant: options.tenant ?? 'acme',
         sessionId: options.sessionId ?? 'session-1',
         requestId: `request-${++this.sequence}-${randomUUID()}`,
         ingressNode: 'node-a',
@@ -125,6 +125,8 @@ export interface DecisionOptions {
   sessionId?: string;
   replyPartition?: number;
   requestTime?: number;
+  /** The request's tenant; default `acme`. */
+  tenant?: string;
 }
 
 /** A validated configuration with these servers and otherwise defaults. */
