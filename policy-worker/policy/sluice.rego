@@ -1,8 +1,19 @@
 # Default Sluice policy.
 #
 # Every fact a decision depends on is in `input`, so replaying a recorded input through the same bundle
-# reproduces the decision. The policy worker resolves the requested tool name against the registry before
-# evaluating: `input.resolved` is `{server, tool, status}` or null when no registered server provides the tool.
+# reproduces the decision. The input:
+#
+#   kind       "request", "notification" or "response" (only requests are evaluated)
+#   method     the JSON-RPC method, or null
+#   tool       for tools/call: the tool name the client asked for (params.name), else null
+#   resolved   that name resolved against the registry: {server, tool, status, tenants, roles}, or null when no
+#              registered server provides it. status is "up" or "down"; tenants and roles come from
+#              servers.<name>.tenants and .roles in the configuration (null: every tenant, any principal)
+#   tenant     the caller's tenant
+#   principal  the subject: {user, agent, roles} (user and agent may be null; roles is a list)
+#   session    the MCP session id, or null
+#   time       epoch milliseconds of the client message (use it, never a clock: replay must agree)
+#
 # Reasons are built with `concat`, which runs inside the wasm module (sprintf would call out to the host).
 package sluice.authz
 
@@ -13,6 +24,24 @@ decision := {"allow": true, "reason": "not a tool call"} if {
 	not is_string(input.tool)
 } else := {"allow": false, "reason": concat("", ["tool \"", input.tool, "\" is not provided by any registered server"])} if {
 	input.resolved == null
+} else := {"allow": false, "reason": concat("", ["tool \"", input.tool, "\" is not available to tenant \"", input.tenant, "\""])} if {
+	not tenant_admitted
+} else := {"allow": false, "reason": concat("", ["tool \"", input.tool, "\" is provided by server \"", input.resolved.server, "\", which requires one of the roles: ", concat(", ", input.resolved.roles)])} if {
+	not role_admitted
 } else := {"allow": false, "reason": concat("", ["tool \"", input.tool, "\" is provided by server \"", input.resolved.server, "\", which is ", input.resolved.status])} if {
 	input.resolved.status != "up"
 } else := {"allow": true, "reason": concat("", ["tool \"", input.tool, "\" is provided by server \"", input.resolved.server, "\""])}
+
+# A server open to every tenant, or to any principal, has no list (null; no key at all in inputs recorded
+# before servers had tenants and roles).
+tenant_admitted if not tenants_listed
+
+tenant_admitted if input.resolved.tenants[_] == input.tenant
+
+tenants_listed if is_array(input.resolved.tenants)
+
+role_admitted if not roles_listed
+
+role_admitted if input.resolved.roles[_] == input.principal.roles[_]
+
+roles_listed if is_array(input.resolved.roles)

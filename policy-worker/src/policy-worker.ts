@@ -14,7 +14,7 @@ export async function startPolicyWorker(ctx: ServiceContext): Promise<RunningSer
   const logger = ctx.logger.child({ role: 'policy-worker' });
   const engine = await loadPolicyEngine(ctx.config.policy);
   logger.info({ revision: engine.revision, source: engine.source }, 'policy loaded');
-  const registry = new RegistryView();
+  const registry = new RegistryView(ctx.config.servers);
   const subscriptions: Subscription[] = [];
   let subscribed = false;
   let stopped = false;

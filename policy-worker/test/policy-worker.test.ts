@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventLog, MemoryBus, createLogger, createMetrics, parseConfig, sessionTag, type RunningService } from '@sluice/core';
 import type { EventOf } from '@sluice/schemas';
 import { startPolicyWorker } from '../src/policy-worker.js';
-import { SERVERS, requestEvent, snapshotEvent, toolCall } from './support/events.js';
+import { SERVERS, SERVERS_YAML, requestEvent, snapshotEvent, toolCall } from './support/events.js';
 
 describe('policy worker on the memory bus', () => {
   let bus: MemoryBus;
@@ -12,7 +12,7 @@ describe('policy worker on the memory bus', () => {
   let decided: EventOf<'policy.decision'>[];
   const workers: RunningService[] = [];
 
-  const start = async (yaml = 'log: {level: silent}\n', logger = createLogger('silent')): Promise<RunningService> => {
+  const start = async (yaml = `log: {level: silent}\n${SERVERS_YAML}`, logger = createLogger('silent')): Promise<RunningService> => {
     const config = parseConfig(yaml, join(tmpdir(), 'sluice.yaml'));
     const worker = await startPolicyWorker({ config, events, logger, metrics: createMetrics() });
     workers.push(worker);

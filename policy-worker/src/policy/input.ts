@@ -2,11 +2,18 @@ import type { Principal } from '@sluice/schemas';
 import { PolicyError } from '../errors.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 
-/** A tool name resolved against the registry: the server that provides it, its own name there, the server's status. */
+/**
+ * A tool name resolved against the registry: the server that provides it, its own name there, the server's
+ * status, and who may use the server (from the configuration).
+ */
 export interface ResolvedTool {
   server: string;
   tool: string;
   status: 'up' | 'down';
+  /** `servers.<name>.tenants`: the tenants the server is open to; null: every tenant. */
+  tenants: string[] | null;
+  /** `servers.<name>.roles`: roles of which the principal needs one; null: any principal. */
+  roles: string[] | null;
 }
 
 /**

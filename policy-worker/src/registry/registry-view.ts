@@ -1,13 +1,28 @@
 import type { RegistrySnapshotBody } from '@sluice/schemas';
 import { PolicyError } from '../errors.js';
 import type { ResolvedTool } from '../policy/input.js';
-import { indexTools } from './tool-index.js';
+import { indexTools, type IndexedTool } from './tool-index.js';
 
-/** The latest registry snapshot as the policy worker sees it, with a way to wait for the first one. */
+/** Who may use a server, as configured (`servers.<name>.tenants` and `.roles`; null: everyone). */
+export interface ServerAccess {
+  readonly tenants: readonly string[] | null;
+  readonly roles: readonly string[] | null;
+}
+
+/** A server the configuration does not name (it is configured elsewhere, or not yet here) is open to no one. */
+const CLOSED: ServerAccess = { tenants: [], roles: [] };
+
+/**
+ * The latest registry snapshot as the policy worker sees it, with a way to wait for the first one. Each tool
+ * resolves with its server's access from the configuration, since the snapshot does not carry it.
+ */
 export class RegistryView {
-  private tools: ReadonlyMap<string, ResolvedTool> | null = null;
+  private tools: ReadonlyMap<string, IndexedTool> | null = null;
   private closed = false;
   private readonly waiters = new Set<{ resolve: () => void; reject: (err: Error) => void }>();
+
+  /** `servers` maps each configured server name to its access (`config.servers` will do). */
+  constructor(private readonly servers: Readonly<Record<string, ServerAccess>>) {}
 
   /** True once a snapshot has arrived. */
   get loaded(): boolean {
@@ -23,7 +38,10 @@ export class RegistryView {
 
   /** The server and tool behind an exposed tool name, or null when no registered server exposes it. */
   resolve(exposedName: string): ResolvedTool | null {
-    return this.tools?.get(exposedName) ?? null;
+    const found = this.tools?.get(exposedName);
+    if (!found) return null;
+    const access = Object.hasOwn(this.servers, found.server) ? this.servers[found.server]! : CLOSED;
+    return { ...found, tenants: copy(access.tenants), roles: copy(access.roles) };
   }
 
   /** Resolves once a snapshot has arrived; rejects (retriable) if the view is closed first. */
@@ -39,6 +57,10 @@ export class RegistryView {
     for (const waiter of this.waiters) waiter.reject(stopped());
     this.waiters.clear();
   }
+}
+
+function copy(names: readonly string[] | null): string[] | null {
+  return names === null ? null : [...names];
 }
 
 function stopped(): PolicyError {

@@ -1,12 +1,15 @@
 import type { RegistrySnapshotBody } from '@sluice/schemas';
 import type { ResolvedTool } from '../policy/input.js';
 
+/** What a registry snapshot says of a tool: the server that provides it, its own name there, the server's status. */
+export type IndexedTool = Omit<ResolvedTool, 'tenants' | 'roles'>;
+
 /**
  * Maps each exposed tool name of a registry snapshot to the server and tool behind it. When two servers expose
  * one name, the first server that is up wins, else the first listed.
  */
-export function indexTools(snapshot: RegistrySnapshotBody): ReadonlyMap<string, ResolvedTool> {
-  const index = new Map<string, ResolvedTool>();
+export function indexTools(snapshot: RegistrySnapshotBody): ReadonlyMap<string, IndexedTool> {
+  const index = new Map<string, IndexedTool>();
   for (const server of snapshot.servers) {
     for (const tool of server.tools) {
       const known = index.get(tool.exposedName);

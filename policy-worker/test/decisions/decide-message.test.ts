@@ -5,12 +5,12 @@ import { decide } from '../../src/policy/decide.js';
 import { loadBundleEngine, loadPolicyEngine, type PolicyEngine } from '../../src/policy/engine.js';
 import { parseRecordedInput } from '../../src/policy/input.js';
 import { RegistryView } from '../../src/registry/registry-view.js';
-import { PRINCIPAL, SERVERS, requestEvent, toolCall } from '../support/events.js';
+import { OPEN_ACCESS, PRINCIPAL, SERVERS, requestEvent, toolCall } from '../support/events.js';
 import { buildBundle } from '../support/opa.js';
 
 describe('policy.decision events', () => {
   let engine: PolicyEngine;
-  const registry = new RegistryView();
+  const registry = new RegistryView(OPEN_ACCESS);
   registry.update({ servers: SERVERS });
 
   beforeAll(async () => {
@@ -45,7 +45,7 @@ describe('policy.decision events', () => {
       kind: 'request',
       method: 'tools/call',
       tool: 'files__read',
-      resolved: { server: 'files', tool: 'read', status: 'up' },
+      resolved: { server: 'files', tool: 'read', status: 'up', tenants: null, roles: null },
       tenant: 'acme',
       principal: { user: 'ada', agent: 'claude', roles: ['dev'], scopes: ['tools:call'], environment: 'production', authMethod: 'oauth', tokenId: 'jti-0001' },
       session: 'session-1',

@@ -6,11 +6,11 @@ import { defaultBundlePath } from '../../src/policy/bundle.js';
 import { loadPolicyEngine, type PolicyEngine } from '../../src/policy/engine.js';
 import { RegistryView } from '../../src/registry/registry-view.js';
 import { readTar } from '../../src/policy/tar.js';
-import { SERVERS, requestEvent, toolCall } from '../support/events.js';
+import { OPEN_ACCESS, SERVERS, requestEvent, toolCall } from '../support/events.js';
 
 describe('the default policy', () => {
   let engine: PolicyEngine;
-  const registry = new RegistryView();
+  const registry = new RegistryView(OPEN_ACCESS);
   registry.update({ servers: SERVERS });
 
   beforeAll(async () => {
@@ -57,7 +57,7 @@ describe('the default policy', () => {
   });
 
   it('denies every tool while no registry snapshot has arrived', () => {
-    const { body } = decideMessage(toolCall('files__read'), new RegistryView(), engine);
+    const { body } = decideMessage(toolCall('files__read'), new RegistryView(OPEN_ACCESS), engine);
     expect(body.allow).toBe(false);
   });
 });

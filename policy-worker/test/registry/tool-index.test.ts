@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RegistryView } from '../../src/registry/registry-view.js';
 import { indexTools } from '../../src/registry/tool-index.js';
-import { SERVERS } from '../support/events.js';
+import { OPEN_ACCESS, SERVERS } from '../support/events.js';
 
 describe('registry', () => {
   it('resolves exposed tool names to the server and its own tool name', () => {
@@ -24,7 +24,7 @@ describe('registry', () => {
   });
 
   it('follows the latest snapshot and lets waiters through on the first one', async () => {
-    const view = new RegistryView();
+    const view = new RegistryView(OPEN_ACCESS);
     const waiting = view.whenLoaded();
     expect(view.loaded).toBe(false);
     view.update({ servers: SERVERS });
@@ -35,7 +35,7 @@ describe('registry', () => {
   });
 
   it('fails waiters with a retriable error when closed before any snapshot', async () => {
-    const view = new RegistryView();
+    const view = new RegistryView(OPEN_ACCESS);
     const waiting = view.whenLoaded();
     view.close();
     await expect(waiting).rejects.toMatchObject({ code: 'SLUICE_POLICY_STOPPED', retriable: true });
