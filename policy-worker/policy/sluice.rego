@@ -14,6 +14,9 @@
 #   session    the MCP session id, or null
 #   time       epoch milliseconds of the client message (use it, never a clock: replay must agree)
 #
+# Other modules of this package may add reasons to the set `deny` (see policy/examples): a tool call that the
+# rules below would allow is then denied with the first of them, in sorted order.
+#
 # Reasons are built with `concat`, which runs inside the wasm module (sprintf would call out to the host).
 package sluice.authz
 
@@ -28,9 +31,16 @@ decision := {"allow": true, "reason": "not a tool call"} if {
 	not tenant_admitted
 } else := {"allow": false, "reason": concat("", ["tool \"", input.tool, "\" is provided by server \"", input.resolved.server, "\", which requires one of the roles: ", concat(", ", input.resolved.roles)])} if {
 	not role_admitted
+} else := {"allow": false, "reason": min(deny)} if {
+	count(deny) > 0
 } else := {"allow": false, "reason": concat("", ["tool \"", input.tool, "\" is provided by server \"", input.resolved.server, "\", which is ", input.resolved.status])} if {
 	input.resolved.status != "up"
 } else := {"allow": true, "reason": concat("", ["tool \"", input.tool, "\" is provided by server \"", input.resolved.server, "\""])}
+
+# Reasons to deny a tool call; other modules of this package add them (this one adds none).
+deny contains reason if {
+	some reason in set()
+}
 
 # A server open to every tenant, or to any principal, has no list (null; no key at all in inputs recorded
 # before servers had tenants and roles).

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -31,5 +31,17 @@ export async function buildBundle(rego: string, options: { entrypoint?: string; 
   const args = ['build', '-t', 'wasm', '-e', options.entrypoint ?? 'sluice/authz/decision', '-o', 'bundle.tar.gz', 'policy.rego'];
   if (options.revision) args.push('--revision', options.revision);
   await run(await opaPath(), args, { cwd: dir });
+  return join(dir, 'bundle.tar.gz');
+}
+
+/**
+ * Builds a wasm bundle from .rego files (paths from the repository root) as the worker's bundles are built:
+ * `opa build -t wasm -e sluice/authz/decision`, with the files under their own names. Returns the bundle's path.
+ */
+export async function buildBundleFromFiles(files: readonly string[]): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-policy-'));
+  const names = files.map((f) => basename(f));
+  await Promise.all(files.map((f, i) => copyFile(join(REPO_ROOT, f), join(dir, names[i]!))));
+  await run(await opaPath(), ['build', '-t', 'wasm', '-e', 'sluice/authz/decision', '-o', 'bundle.tar.gz', ...names], { cwd: dir });
   return join(dir, 'bundle.tar.gz');
 }
