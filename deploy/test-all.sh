@@ -25,6 +25,9 @@ step "the committed policy bundle is current"
 bash deploy/local/opa.sh install
 bash policy-worker/scripts/build-bundle.sh --check
 
+step "the Python MCP client the integration tests drive the gateway with"
+bash deploy/local/python-venv.sh install
+
 step "start Kafka on 127.0.0.1:${KAFKA_PORT}"
 if ! bash deploy/local/kafka.sh status >/dev/null 2>&1; then
   started_kafka=1
