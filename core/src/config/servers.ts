@@ -1,7 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { loadAssertionKey } from './assertion-key.js';
 import { resolveSecretRecord, resolveSecrets, type SecretSources } from './secrets.js';
-import type { ServerConfig } from './types.js';
+import type { OAuthClientConfig, ServerConfig, TokenExchangeConfig } from './types.js';
 
 /**
  * Variables a stdio server gets from the gateway's environment besides its `env`: the list the MCP SDK's stdio
@@ -34,20 +35,45 @@ export function normalizeServer(name: string, server: ServerConfig, sources: Sec
   for (const header of Object.keys(server.headers)) {
     if (!HEADER_NAME.test(header)) fail(`headers.${header}`, 'is not a valid header name');
     if (RESERVED_HEADERS.has(header.toLowerCase())) fail(`headers.${header}`, 'is set by the gateway and cannot be configured');
-    if (server.oauth && header.toLowerCase() === 'authorization') fail(`headers.${header}`, 'set an Authorization header or oauth, not both');
+    if (header.toLowerCase() === 'authorization' && server.oauth) fail(`headers.${header}`, 'set an Authorization header or oauth, not both');
+    if (header.toLowerCase() === 'authorization' && server.tokenExchange) fail(`headers.${header}`, 'set an Authorization header or tokenExchange, not both');
   }
   server.headers = resolveSecretRecord(server.headers, `${key}.headers`, sources);
   for (const [header, value] of Object.entries(server.headers)) {
     if (!HEADER_VALUE.test(value)) fail(`headers.${header}`, 'holds a line break or control character once resolved');
   }
-  const oauth = server.oauth;
-  if (!oauth) return;
-  if ((oauth.tokenUrl === null) === (oauth.issuer === null)) fail('oauth', 'set exactly one of tokenUrl and issuer');
-  for (const sub of ['tokenUrl', 'issuer'] as const) {
-    const url = oauth[sub];
-    if (url !== null && !isSafeAuthServerUrl(url)) fail(`oauth.${sub}`, 'must be an https URL (http only on a loopback host)');
+  if (server.oauth && server.tokenExchange) fail('tokenExchange', 'set oauth or tokenExchange, not both');
+  if (server.oauth) normalizeClient(server.oauth, 'oauth', key, sources, fail);
+  const exchange = server.tokenExchange;
+  if (!exchange) return;
+  normalizeClient(exchange, 'tokenExchange', key, sources, fail);
+  exchange.resource ??= server.url;
+  // Both are null in the file when not set; the type holds what they are after load.
+  exchange.assertionIssuer = (exchange.assertionIssuer as string | null) ?? exchange.clientId;
+  const value = resolveSecrets(exchange.assertionKey, `${key}.tokenExchange.assertionKey`, sources);
+  try {
+    const loaded = loadAssertionKey(value, exchange.assertionAlg as TokenExchangeConfig['assertionAlg'] | null, sources.base);
+    exchange.assertionKey = loaded.pem;
+    exchange.assertionAlg = loaded.alg;
+  } catch (err) {
+    fail('tokenExchange.assertionKey', (err as Error).message);
   }
-  oauth.clientSecret = resolveSecrets(oauth.clientSecret, `${key}.oauth.clientSecret`, sources);
+}
+
+/** Checks the token endpoint (or issuer) of a client and resolves its secret. */
+function normalizeClient(
+  client: OAuthClientConfig | TokenExchangeConfig,
+  sub: 'oauth' | 'tokenExchange',
+  key: string,
+  sources: SecretSources,
+  fail: (sub: string, reason: string) => never,
+): void {
+  if ((client.tokenUrl === null) === (client.issuer === null)) fail(sub, 'set exactly one of tokenUrl and issuer');
+  for (const field of ['tokenUrl', 'issuer'] as const) {
+    const url = client[field];
+    if (url !== null && !isSafeAuthServerUrl(url)) fail(`${sub}.${field}`, 'must be an https URL (http only on a loopback host)');
+  }
+  client.clientSecret = resolveSecrets(client.clientSecret, `${key}.${sub}.clientSecret`, sources);
 }
 
 function baseEnvironment(env: SecretSources['env']): Record<string, string> {

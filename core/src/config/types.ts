@@ -114,6 +114,26 @@ export interface OAuthClientConfig {
   resource: string | null;
 }
 
+/**
+ * RFC 8693 token exchange: for each tool call the gateway signs a short-lived assertion of the call's verified user
+ * and exchanges it, authenticating as its own client, for an access token for the server; the session itself
+ * (initialize, tools/list, the GET stream) uses the same client's client-credentials token.
+ */
+export interface TokenExchangeConfig extends OAuthClientConfig {
+  /** The gateway's private key as PKCS#8 PEM, resolved at load from the value, a `${file:...}` reference or a path. */
+  assertionKey: string;
+  /** `kid` of the assertion's header, or null. */
+  assertionKeyId: string | null;
+  /** JWS algorithm of the assertion; at load a null is inferred from the key (ES256, EdDSA, RS256). */
+  assertionAlg: 'ES256' | 'ES384' | 'EdDSA' | 'RS256' | 'PS256';
+  /** `iss` of the assertion; at load a null becomes `clientId`. */
+  assertionIssuer: string;
+  /** A call without a verified user: refused (`refuse`) or made with the gateway's own token (`gateway`). */
+  anonymous: 'refuse' | 'gateway';
+  /** Exchanged tokens kept at most (one per tenant, user and agent); the least recently used goes first. */
+  cacheSize: number;
+}
+
 export type ServerConfig =
   | (ServerCommon & {
       transport: 'stdio';
@@ -131,6 +151,7 @@ export type ServerConfig =
       /** Headers sent with every request, secret references resolved. */
       headers: Record<string, string>;
       oauth: OAuthClientConfig | null;
+      tokenExchange: TokenExchangeConfig | null;
     });
 
 export interface IngressConfig {
