@@ -46,6 +46,18 @@ export const ROUTER_ERRORS = {
     jsonRpcCode: -32011,
     description: "The gateway could not get an access token for the backend from the server's OAuth token endpoint; the call did not run.",
   },
+  SLUICE_ROUTER_BACKEND_NO_SUBJECT: {
+    retriable: false,
+    jsonRpcCode: -32011,
+    description:
+      "The server calls its backend on behalf of the user (tokenExchange) and the request has no verified user (an anonymous caller); the call did not run. Set tokenExchange.anonymous to `gateway` to call with the gateway's own identity instead.",
+  },
+  SLUICE_ROUTER_TOKEN_EXCHANGE_REFUSED: {
+    retriable: false,
+    jsonRpcCode: -32011,
+    description:
+      "The authorization server refused to exchange the gateway's assertion of the user for a token for the backend (an OAuth error such as invalid_grant: the user may not use that server, or the server does not trust the gateway's key); the call did not run.",
+  },
   SLUICE_ROUTER_BACKEND_CLOSED: {
     retriable: false,
     jsonRpcCode: -32010,

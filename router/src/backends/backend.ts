@@ -1,4 +1,5 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Principal } from '@sluice/schemas';
 
 /** How the router reaches a backend server. */
 export type BackendTransportKind = 'stdio' | 'streamable-http' | 'in-memory';
@@ -19,6 +20,12 @@ export interface BackendStatus {
   pid: number | null;
 }
 
+/** Who a call is made for: the tenant and principal the ingress verified, from the decision's envelope. */
+export interface CallSubject {
+  tenant: string;
+  principal: Principal;
+}
+
 /** Options of one tool call. */
 export interface CallToolOptions {
   /** The call fails with SLUICE_ROUTER_BACKEND_TIMEOUT (and is cancelled at the backend) after this long. */
@@ -30,6 +37,8 @@ export interface CallToolOptions {
    * timeout through it, rather than through a signal of its own that would follow `signal` with a listener.
    */
   abort?: (reason: unknown) => void;
+  /** The caller, for a backend that is called on the caller's behalf (token exchange); absent: anonymous. */
+  subject?: CallSubject;
 }
 
 /** What a backend reports to its listeners. */

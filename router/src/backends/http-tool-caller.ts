@@ -2,7 +2,9 @@ import { Pool } from 'undici';
 import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { RouterError } from '../errors.js';
 import { AnswerHandler, HttpCallError, type JsonRpcAnswer } from './answer-handler.js';
+import type { CallSubject } from './backend.js';
 import type { BackendAuth } from './backend-auth.js';
+import type { BearerSource } from './oauth-token-source.js';
 
 /** The session a call runs in: what the SDK client negotiated at initialize. */
 export interface HttpSession {
@@ -50,19 +52,27 @@ export class HttpToolCaller {
    * Calls a tool. A JSON-RPC error from the server rejects with the SDK's McpError (code, message and data as
    * sent); a result that is not a tool result rejects with SLUICE_ROUTER_BACKEND_INVALID_RESULT; a failure to
    * deliver or to read the answer rejects with an `HttpCallError`. Aborting `signal` ends the request and
-   * tells the server with `notifications/cancelled`.
+   * tells the server with `notifications/cancelled`. With token exchange the request carries the token of
+   * `subject`, the caller.
    */
-  async callTool(session: HttpSession, name: string, args: Record<string, unknown> | undefined, signal: AbortSignal): Promise<CallToolResult> {
+  async callTool(
+    session: HttpSession,
+    name: string,
+    args: Record<string, unknown> | undefined,
+    signal: AbortSignal,
+    subject?: CallSubject,
+  ): Promise<CallToolResult> {
     signal.throwIfAborted();
+    const source = this.auth ? this.auth.forCall(subject) : null;
     const id = `sluice-${this.nextId++}`;
     const params = args === undefined ? { name } : { name, arguments: args };
     const body = JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params });
     let message: JsonRpcAnswer;
     try {
-      message = this.auth ? await this.postAuthorized(this.auth, session, body, id, signal) : await this.post(session, body, id, signal, null);
+      message = this.auth && source ? await this.postAuthorized(this.auth, source, session, body, id, signal) : await this.post(session, body, id, signal, null);
     } catch (err) {
       // The answer handler ends the request as soon as the signal aborts, so this runs then.
-      if (signal.aborted) this.cancel(session, id, signal.reason);
+      if (signal.aborted) this.cancel(session, id, signal.reason, source);
       throw err;
     }
     return toolResult(message);
@@ -85,15 +95,22 @@ export class HttpToolCaller {
   }
 
   /** POSTs with the bearer token; a 401 sends the request once more with a fresh token (it did not run). */
-  private async postAuthorized(auth: BackendAuth, session: HttpSession, body: string, id: string, signal: AbortSignal): Promise<JsonRpcAnswer> {
+  private async postAuthorized(
+    auth: BackendAuth,
+    source: BearerSource,
+    session: HttpSession,
+    body: string,
+    id: string,
+    signal: AbortSignal,
+  ): Promise<JsonRpcAnswer> {
     for (let retried = false; ; retried = true) {
-      const token = await auth.bearer();
+      const token = await source.token();
       signal.throwIfAborted();
       try {
         return await this.post(session, body, id, signal, token);
       } catch (err) {
         if (!(err instanceof HttpCallError) || err.status !== 401) throw err;
-        const outcome = auth.refused(token, err.challenge, retried);
+        const outcome = auth.refused(token, err.challenge, retried, source);
         if (outcome !== true) throw outcome;
       }
     }
@@ -113,11 +130,11 @@ export class HttpToolCaller {
   }
 
   /** Tells the server the request is abandoned (best effort, bounded). */
-  private cancel(session: HttpSession, id: string, reason: unknown): void {
+  private cancel(session: HttpSession, id: string, reason: unknown, source: BearerSource | null): void {
     const params = { requestId: id, reason: reason instanceof Error ? reason.message : String(reason) };
     const body = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params });
     const signal = AbortSignal.timeout(CANCEL_TIMEOUT_MS);
-    (this.auth ? this.auth.bearer() : Promise.resolve(null))
+    (source ? source.token() : Promise.resolve(null))
       .then((token) => this.pool.request({ method: 'POST', path: this.path, headers: this.withBearer(session, token), body, signal }))
       .then((r) => r.body.dump())
       .catch(() => undefined);

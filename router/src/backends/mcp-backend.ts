@@ -12,7 +12,7 @@ import { TimeoutQueue, type Logger } from '@sluice/core';
 import { RouterError, isRouterError } from '../errors.js';
 import { ROUTER_VERSION } from '../version.js';
 import type { HttpSession } from './http-tool-caller.js';
-import type { Backend, BackendEvent, BackendState, BackendStatus, BackendTransportKind, CallToolOptions } from './backend.js';
+import type { Backend, BackendEvent, BackendState, BackendStatus, BackendTransportKind, CallSubject, CallToolOptions } from './backend.js';
 
 /** Delays between reconnection attempts: doubling from `initialMs`, never above `maxMs`. */
 export interface BackoffOptions {
@@ -47,7 +47,7 @@ export interface McpBackendOptions {
 /** Tool calls outside the SDK client, in the client's session. */
 export interface DirectCalls {
   caller: {
-    callTool(session: HttpSession, name: string, args: Record<string, unknown> | undefined, signal: AbortSignal): Promise<CallToolResult>;
+    callTool(session: HttpSession, name: string, args: Record<string, unknown> | undefined, signal: AbortSignal, subject?: CallSubject): Promise<CallToolResult>;
     close(): Promise<void>;
   };
   sessionOf(transport: Transport): HttpSession;
@@ -121,7 +121,7 @@ export class McpBackend implements Backend {
     try {
       const direct = this.options.directCalls;
       const transport = this.currentTransport;
-      if (direct && transport) return await direct.caller.callTool(direct.sessionOf(transport), name, args, signal);
+      if (direct && transport) return await direct.caller.callTool(direct.sessionOf(transport), name, args, signal, options.subject);
       const params = args === undefined ? { name } : { name, arguments: args };
       // The SDK's own timeout is a backstop only: ours fires first and is told apart from a backend's -32001.
       return await client.request({ method: 'tools/call', params }, CallToolResultSchema, {

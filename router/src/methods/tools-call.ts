@@ -49,7 +49,8 @@ export async function callTool(ctx: ToolCallContext): Promise<MethodResult> {
     ),
   ]);
   try {
-    const result = await resolved.backend.callTool(resolved.tool.name, args, { timeoutMs: resolved.timeoutMs, signal: ctx.signal, abort: ctx.abort });
+    const subject = { tenant: ctx.decision.tenant, principal: ctx.decision.principal };
+    const result = await resolved.backend.callTool(resolved.tool.name, args, { timeoutMs: resolved.timeoutMs, signal: ctx.signal, abort: ctx.abort, subject });
     return result.isError === true ? { ...succeeded(result, target), outcome: 'error' } : succeeded(result, target);
   } catch (err) {
     return callFailure(err, resolved, ctx.logger);

@@ -1,5 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { EventLog, MemoryBus, createLogger, createMetrics, encodedRecord, newEvent, parseConfig, type ProduceRecord, type ServiceContext, type SluiceConfig } from '@sluice/core';
+import {
+  EventLog,
+  MemoryBus,
+  createLogger,
+  createMetrics,
+  encodedRecord,
+  newEvent,
+  parseConfig,
+  type PrincipalInit,
+  type ProduceRecord,
+  type ServiceContext,
+  type SluiceConfig,
+} from '@sluice/core';
 import { decodeEvent, type EventOf, type SluiceEvent } from '@sluice/schemas';
 
 /** A produced event, in the global order the router appended it. */
@@ -76,6 +88,7 @@ export class Harness {
       },
       {
         tenant: options.tenant ?? 'acme',
+        ...(options.principal ? { principal: options.principal } : {}),
         sessionId: options.sessionId ?? 'session-1',
         requestId: `request-${++this.sequence}-${randomUUID()}`,
         ingressNode: 'node-a',
@@ -127,6 +140,8 @@ export interface DecisionOptions {
   requestTime?: number;
   /** The request's tenant; default `acme`. */
   tenant?: string;
+  /** Who sent the request, as the ingress verified it; default nobody. */
+  principal?: PrincipalInit;
 }
 
 /** A validated configuration with these servers and otherwise defaults. */
