@@ -1,3 +1,4 @@
+export * from './auth/index.js';
 export * from './bus/types.js';
 export { MemoryBus } from './bus/memory-bus.js';
 export { partitionForKey } from './bus/partitioner.js';

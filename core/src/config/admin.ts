@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { isLoopbackHost, parseHost } from '../http/host.js';
+import { secureOrLoopback } from './auth.js';
 import type { AdminCredentials, AdminConfig } from './types.js';
 
 /** Name of the token file the gateway makes under `dataDir` when no credentials are configured. */
@@ -52,6 +53,26 @@ export function resolveAdminCredentials(
   }
   if (admin.tokenFile !== null) return { kind: 'file', path: admin.tokenFile, create: false };
   return { kind: 'file', path: join(dataDir, ADMIN_TOKEN_FILE_NAME), create: true };
+}
+
+/**
+ * Checks `admin.oauth`: not with `admin.auth: none`; one JWKS source; https for the issuer and JWKS unless they are
+ * loopback; an audience of its own (a token for the ingress, `ingressResource`, must not open the admin port).
+ */
+export function resolveAdminOAuth(admin: AdminConfig, ingressResource: string | null, file: string, abs: (path: string) => string): void {
+  const { oauth } = admin;
+  if (!oauth) return;
+  const fail = (key: string, reason: string): never => {
+    throw new ConfigError('SLUICE_CONFIG_INVALID', file, key, reason);
+  };
+  if (admin.auth === 'none') fail('admin.oauth', 'admin.auth is none, so the admin port takes no credentials: remove admin.oauth or set admin.auth: token');
+  if ((oauth.jwksUri === null) === (oauth.jwksFile === null)) fail('admin.oauth', 'set exactly one of jwksUri and jwksFile');
+  if (!secureOrLoopback(oauth.issuer)) fail('admin.oauth.issuer', 'must be https (http only for a loopback host)');
+  if (oauth.jwksUri !== null && !secureOrLoopback(oauth.jwksUri)) fail('admin.oauth.jwksUri', 'must be https (http only for a loopback host)');
+  if (oauth.jwksFile !== null) oauth.jwksFile = abs(oauth.jwksFile);
+  if (ingressResource !== null && oauth.audience === ingressResource) {
+    fail('admin.oauth.audience', `must differ from ingress.auth.oauth.resource (${ingressResource}): a token for /mcp must not open the admin port`);
+  }
 }
 
 function isOrigin(value: string): boolean {

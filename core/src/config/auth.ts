@@ -69,7 +69,8 @@ function readKeyFile(path: string, file: string): ApiKeyEntry[] {
   return list as ApiKeyEntry[];
 }
 
-function secureOrLoopback(url: string): boolean {
+/** Whether `url` is https, or http to a loopback host. */
+export function secureOrLoopback(url: string): boolean {
   const parsed = new URL(url);
   return parsed.protocol === 'https:' || isLoopbackHost(parsed.hostname.replace(/^\[|\]$/g, ''));
 }

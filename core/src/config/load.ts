@@ -4,7 +4,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../errors.js';
-import { checkHosts, resolveAdminCredentials } from './admin.js';
+import { checkHosts, resolveAdminCredentials, resolveAdminOAuth } from './admin.js';
 import { resolveIngressAuth } from './auth.js';
 import { CONFIG_SCHEMA } from './schema.js';
 import { normalizeServer } from './servers.js';
@@ -50,6 +50,7 @@ function normalize(raw: Record<string, any>, file: string, env: Environment): Sl
   config.dataDir = abs(config.dataDir);
   if (config.admin.tokenFile) config.admin.tokenFile = abs(config.admin.tokenFile);
   config.admin.credentials = resolveAdminCredentials(config.admin, config.dataDir, file, env);
+  resolveAdminOAuth(config.admin, config.ingress.auth.oauth?.resource ?? null, file, abs);
   checkHosts(file, 'ingress.allowedHosts', config.ingress.allowedHosts);
   resolveIngressAuth(config.ingress.auth, config.listen.host, file, abs);
   if (config.audit.kind === 'chdb') config.audit.path = abs(config.audit.path);

@@ -34,6 +34,20 @@ const auditSql = {
 const claimName = { type: 'string', minLength: 1, maxLength: 256 } as const;
 /** Asymmetric JWS algorithms only: `none` and the HMAC family (a shared secret) are never accepted. */
 export const ASYMMETRIC_JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
+const claimMapping = (tenant: string | null) =>
+  ({
+    type: 'object',
+    default: {},
+    additionalProperties: false,
+    properties: {
+      tenant: { ...claimName, type: ['string', 'null'], default: tenant },
+      user: { ...claimName, default: 'sub' },
+      agent: { ...claimName, type: ['string', 'null'], default: null },
+      roles: { ...claimName, default: 'roles' },
+    },
+  }) as const;
+const jwtAlgorithms = { type: 'array', minItems: 1, items: { enum: ASYMMETRIC_JWT_ALGORITHMS }, default: [...ASYMMETRIC_JWT_ALGORITHMS] } as const;
+const clockToleranceS = { type: 'integer', minimum: 0, maximum: 300, default: 30 } as const;
 const scopes = { type: 'array', items: { type: 'string', pattern: '^[\\x21\\x23-\\x5b\\x5d-\\x7e]+$' }, default: [] } as const;
 const apiKey = {
   type: 'object',
@@ -65,21 +79,11 @@ const ingressAuth = {
         jwksFile: { type: ['string', 'null'], minLength: 1, default: null },
         resource: { type: ['string', 'null'], pattern: '^https?://', default: null },
         authorizationServers: { type: 'array', items: { type: 'string', pattern: '^https?://' }, default: [] },
-        algorithms: { type: 'array', minItems: 1, items: { enum: ASYMMETRIC_JWT_ALGORITHMS }, default: [...ASYMMETRIC_JWT_ALGORITHMS] },
-        clockToleranceS: { type: 'integer', minimum: 0, maximum: 300, default: 30 },
+        algorithms: jwtAlgorithms,
+        clockToleranceS,
         requiredScopes: scopes,
         scopesSupported: scopes,
-        claims: {
-          type: 'object',
-          default: {},
-          additionalProperties: false,
-          properties: {
-            tenant: { ...claimName, type: ['string', 'null'], default: null },
-            user: { ...claimName, default: 'sub' },
-            agent: { ...claimName, type: ['string', 'null'], default: null },
-            roles: { ...claimName, default: 'roles' },
-          },
-        },
+        claims: claimMapping(null),
         cacheSize: { type: 'integer', minimum: 0, maximum: 1000000, default: 10000 },
       },
     },
@@ -115,6 +119,21 @@ export const CONFIG_SCHEMA = {
         metrics: { enum: ['token', 'open'], default: 'token' },
         allowedHosts: hosts,
         allowedOrigins: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+        oauth: {
+          type: ['object', 'null'],
+          default: null,
+          additionalProperties: false,
+          required: ['issuer', 'audience'],
+          properties: {
+            issuer: { type: 'string', pattern: '^https?://' },
+            jwksUri: { type: ['string', 'null'], pattern: '^https?://', default: null },
+            jwksFile: { type: ['string', 'null'], minLength: 1, default: null },
+            audience: { type: 'string', minLength: 1 },
+            algorithms: jwtAlgorithms,
+            clockToleranceS,
+            claims: claimMapping('tenant'),
+          },
+        },
       },
     },
     bus: {

@@ -28,6 +28,29 @@ export interface AdminConfig extends ListenConfig {
   allowedOrigins: string[];
   /** The token source these keys resolve to. */
   credentials: AdminCredentials;
+  /** JWT access tokens the admin port accepts besides the admin token, or null (the admin token only). */
+  oauth: AdminOAuthConfig | null;
+}
+
+/**
+ * JWT access tokens on the admin port, verified as the ingress verifies its own: role `admin` may call everything,
+ * role `auditor` only `POST /admin/sql`, reading the rows of its token's tenant.
+ */
+export interface AdminOAuthConfig {
+  /** `iss` every token must carry. */
+  issuer: string;
+  /** Where the issuer publishes its JWKS. */
+  jwksUri: string | null;
+  /** A JWKS on disk; exactly one of `jwksUri` and `jwksFile`. */
+  jwksFile: string | null;
+  /** The `aud` tokens must name: the admin port's resource URL, never the ingress's. */
+  audience: string;
+  /** JWS algorithms accepted (asymmetric only). */
+  algorithms: string[];
+  /** Leeway on `exp` and `nbf`, in seconds. */
+  clockToleranceS: number;
+  /** Claims the roles and the tenant are read from. */
+  claims: OAuthClaimsConfig;
 }
 
 export type BusConfig =
@@ -208,16 +231,19 @@ export interface OAuthConfig {
   /** `scopes_supported` of the protected resource metadata. Default: `requiredScopes`. */
   scopesSupported: string[];
   /** Claims the principal is read from. */
-  claims: {
-    /** Claim naming the tenant; null (or a token without it): `ingress.tenant`. */
-    tenant: string | null;
-    user: string;
-    /** Claim naming the agent; null: `client_id`, else `azp`. */
-    agent: string | null;
-    roles: string;
-  };
+  claims: OAuthClaimsConfig;
   /** Verified tokens remembered (by SHA-256) until they expire, so later requests skip the signature check. */
   cacheSize: number;
+}
+
+/** Which claims of a verified token name the principal. */
+export interface OAuthClaimsConfig {
+  /** Claim naming the tenant; null: none (at the ingress, `ingress.tenant` then applies). */
+  tenant: string | null;
+  user: string;
+  /** Claim naming the agent; null: `client_id`, else `azp`. */
+  agent: string | null;
+  roles: string;
 }
 
 /** API keys, for agents that cannot do OAuth. */

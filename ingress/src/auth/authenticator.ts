@@ -1,9 +1,7 @@
-import type { IngressAuthConfig } from '@sluice/core';
-import { WireError } from '../errors.js';
+import { createJwtVerifier, identityFromClaims, readJwksFile, type IngressAuthConfig, type JwtVerifier } from '@sluice/core';
+import { IngressError, WireError } from '../errors.js';
 import type { HeaderMap, RequestHead } from '../http/exchange.js';
 import { ApiKeys } from './api-keys.js';
-import { principalFromClaims } from './claims.js';
-import { createJwtVerifier, type JwtVerifier } from './jwt-verifier.js';
 import type { VerifiedPrincipal } from './principal.js';
 import { publishMetadata, type PublishedMetadata } from './protected-resource.js';
 import { sha256Hex, TokenCache } from './token-cache.js';
@@ -37,7 +35,7 @@ const BEARER = /^Bearer +([\x21-\x7e]+) *$/i;
 export function createAuthenticator(auth: IngressAuthConfig, defaultTenant: string): Authenticator {
   const { oauth } = auth;
   const apiKeys = auth.apiKeys ? new ApiKeys(auth.apiKeys, defaultTenant) : null;
-  const verifier: JwtVerifier | null = oauth ? createJwtVerifier(oauth) : null;
+  const verifier: JwtVerifier | null = oauth ? createJwtVerifier(oauth, oauth.jwksFile === null ? null : jwksFile(oauth.jwksFile)) : null;
   const cache = new TokenCache(oauth?.cacheSize ?? 0);
   const leewayMs = (oauth?.clockToleranceS ?? 0) * 1000;
   let metadata: PublishedMetadata | null = null;
@@ -69,7 +67,8 @@ export function createAuthenticator(auth: IngressAuthConfig, defaultTenant: stri
       return refuse(new WireError('SLUICE_INGRESS_AUTH_UNAVAILABLE', 'Service unavailable: the token issuer keys could not be fetched; retry', verdict.rejection.cause));
     }
     if (verdict.rejection) return invalidToken(verdict.rejection.reason);
-    const principal = principalFromClaims(verdict.payload, oauth!, defaultTenant);
+    const identity = identityFromClaims(verdict.payload, oauth!.claims);
+    const principal: VerifiedPrincipal = { ...identity, tenant: identity.tenant ?? defaultTenant, authMethod: 'oauth' };
     cache.set(digest, principal, (verdict.payload.exp ?? 0) * 1000 + leewayMs);
     return withScopes(principal);
   };
@@ -98,4 +97,12 @@ export function createAuthenticator(auth: IngressAuthConfig, defaultTenant: stri
       return cached ? withScopes(cached) : verify(token, digest, resource);
     },
   };
+}
+
+function jwksFile(path: string): ReturnType<typeof readJwksFile> {
+  try {
+    return readJwksFile(path);
+  } catch (err) {
+    throw new IngressError('SLUICE_INGRESS_AUTH_CONFIG', (err as Error).message, err);
+  }
 }

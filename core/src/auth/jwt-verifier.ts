@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { OAuthConfig } from '@sluice/core';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
-import { IngressError } from '../errors.js';
 
-/** Why a token was not accepted. */
+/** Why a token was not accepted: a bad token, or the issuer's keys could not be had (retry). */
 export type TokenRejection = { kind: 'invalid'; reason: string } | { kind: 'unavailable'; cause: unknown };
 
 /** Result of verifying one token. */
@@ -14,20 +12,42 @@ export interface JwtVerifier {
   verify(token: string, audience: string): Promise<TokenVerdict>;
 }
 
-/** A verifier for `oauth`: a remote JWKS (cached by jose, refetched on an unknown `kid`) or one read from a file now. */
-export function createJwtVerifier(oauth: OAuthConfig): JwtVerifier {
-  const keys = oauth.jwksUri !== null ? createRemoteJWKSet(new URL(oauth.jwksUri)) : createLocalJWKSet(readJwks(oauth.jwksFile ?? ''));
-  const options = { issuer: oauth.issuer, algorithms: oauth.algorithms, clockTolerance: oauth.clockToleranceS, requiredClaims: ['exp'] };
+/** What a verifier checks tokens against; `ingress.auth.oauth` and `admin.oauth` both have these keys. */
+export interface JwtVerifierOptions {
+  issuer: string;
+  /** The issuer's JWKS endpoint, or null when `jwks` holds the keys. */
+  jwksUri: string | null;
+  algorithms: readonly string[];
+  clockToleranceS: number;
+}
+
+/**
+ * A verifier: keys from a remote JWKS (cached by jose, refetched on an unknown `kid`) or, when `options.jwksUri` is
+ * null, from `jwks` (see {@link readJwksFile}). Only JWTs with an `exp` are accepted.
+ */
+export function createJwtVerifier(options: JwtVerifierOptions, jwks: JSONWebKeySet | null = null): JwtVerifier {
+  if (options.jwksUri === null && jwks === null) throw new Error('a JWT verifier needs a jwksUri or a JWKS');
+  const keys = options.jwksUri !== null ? createRemoteJWKSet(new URL(options.jwksUri)) : createLocalJWKSet(jwks!);
+  const checks = { issuer: options.issuer, algorithms: [...options.algorithms], clockTolerance: options.clockToleranceS, requiredClaims: ['exp'] };
   return {
     async verify(token, audience) {
       try {
-        const { payload } = await jwtVerify(token, keys, { ...options, audience });
+        const { payload } = await jwtVerify(token, keys, { ...checks, audience });
         return { payload, rejection: null };
       } catch (err) {
         return { payload: null, rejection: classify(err) };
       }
     },
   };
+}
+
+/** The JWKS in the file at `path`; throws an Error saying why it cannot be read (callers give it their code). */
+export function readJwksFile(path: string): JSONWebKeySet {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as JSONWebKeySet;
+  } catch (err) {
+    throw new Error(`cannot read the JWKS file ${path}: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 function classify(err: unknown): TokenRejection {
@@ -40,12 +60,4 @@ function classify(err: unknown): TokenRejection {
   if (err instanceof errors.JWSSignatureVerificationFailed) return { kind: 'invalid', reason: 'the token signature does not verify' };
   if (err instanceof errors.JWKSNoMatchingKey) return { kind: 'invalid', reason: 'no key of the issuer verifies the token' };
   return { kind: 'invalid', reason: 'the token is malformed' };
-}
-
-function readJwks(path: string): JSONWebKeySet {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as JSONWebKeySet;
-  } catch (err) {
-    throw new IngressError('SLUICE_INGRESS_AUTH_CONFIG', `cannot read the JWKS file ${path}`, err);
-  }
 }

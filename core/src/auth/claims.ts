@@ -1,21 +1,32 @@
-import type { OAuthConfig } from '@sluice/core';
 import type { JWTPayload } from 'jose';
-import type { VerifiedPrincipal } from './principal.js';
+import type { OAuthClaimsConfig } from '../config/types.js';
 
 const MAX_VALUE_CHARS = 256;
 const MAX_LIST = 64;
 
-/** The principal a verified token names, read through the configured claim mapping. */
-export function principalFromClaims(payload: JWTPayload, oauth: OAuthConfig, defaultTenant: string): VerifiedPrincipal {
-  const { claims } = oauth;
+/** Who a verified token names, read through a claim mapping; `tenant` is null when the mapping or the token has none. */
+export interface TokenIdentity {
+  readonly tenant: string | null;
+  readonly user: string | null;
+  readonly agent: string | null;
+  readonly roles: readonly string[];
+  readonly scopes: readonly string[];
+  /** The token's `jti`. */
+  readonly tokenId: string | null;
+}
+
+/**
+ * The identity a verified token names, read through `claims`. A value over 256 characters, or not a string, counts as
+ * absent; a list claim keeps its first 64 strings.
+ */
+export function identityFromClaims(payload: JWTPayload, claims: OAuthClaimsConfig): TokenIdentity {
   const agent = claims.agent === null ? (text(payload['client_id']) ?? text(payload.azp)) : text(payload[claims.agent]);
   return {
-    tenant: (claims.tenant === null ? null : text(payload[claims.tenant])) ?? defaultTenant,
+    tenant: claims.tenant === null ? null : text(payload[claims.tenant]),
     user: text(payload[claims.user]),
     agent,
     roles: list(payload[claims.roles]),
     scopes: list(payload['scope'] ?? payload['scp']),
-    authMethod: 'oauth',
     tokenId: text(payload.jti),
   };
 }
