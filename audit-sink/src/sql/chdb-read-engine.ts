@@ -19,7 +19,9 @@ export function chdbReadEngine(SessionClass: SessionClass, path: string, limits:
   const checkArgs = args(false);
   return {
     async run(query, options) {
-      const session = new SessionClass(path, { connectionArgs: options.caller ? callerArgs : checkArgs });
+      const base = options.caller ? callerArgs : checkArgs;
+      const connectionArgs = options.tableFilters === undefined ? base : [...base, `--additional_table_filters=${options.tableFilters}`];
+      const session = new SessionClass(path, { connectionArgs });
       try {
         if (options.inSluice) await session.queryAsync('USE sluice', { format: 'TabSeparatedRaw', signal: options.signal });
         if (options.stream) return await streamed(session, query, options, limits.maxResultBytes);

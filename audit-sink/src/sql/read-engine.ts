@@ -10,6 +10,11 @@ export interface ReadOptions {
   caller?: boolean;
   /** Read the answer as it is produced (SELECT only) and stop the statement between chunks when told or too large. */
   stream?: boolean;
+  /**
+   * Value of the engine setting `additional_table_filters` (a map of table to filter), set with the read limits so
+   * `readonly=1` keeps the statement from changing it.
+   */
+  tableFilters?: string;
   /** Stops the statement (for a streamed one, at the next chunk; otherwise the answer is dropped). */
   signal?: AbortSignal;
 }

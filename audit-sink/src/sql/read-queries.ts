@@ -5,6 +5,7 @@ import { CATALOG_QUERY, functionCatalog, type CatalogRow, type FunctionCatalog }
 import type { ReadEngine } from './read-engine.js';
 import { readError } from './read-errors.js';
 import { checkStatement } from './statement-policy.js';
+import { checkTenantTables, TENANT_TABLES_QUERY, tenantFilters, type TenantTableRow } from './tenant-scope.js';
 
 const CANONICAL = 'SELECT formatQuerySingleLine({statement:String})';
 
@@ -15,21 +16,32 @@ const CANONICAL = 'SELECT formatQuerySingleLine({statement:String})';
  * 2. the canonical line must format to itself, so it is exactly the formatter's print of one parse;
  * 3. it must not mention OUTFILE nor hold odd names (`checkCanonical`), and is then `EXPLAIN AST`ed (parsed only);
  * 4. the tree must be a read of `sluice` calling no refused function (`checkStatement`);
- * 5. the canonical line, never the original text, runs on the engine with the read limits, in `sluice`.
+ * 5. the canonical line, never the original text, runs on the engine with the read limits, in `sluice`; for a
+ *    tenant-scoped caller, with `additional_table_filters` keeping every read of a `sluice` table to that tenant.
  */
 export class ReadQueries {
   private catalog: Promise<FunctionCatalog> | null = null;
 
   constructor(private readonly engine: ReadEngine) {}
 
-  /** Runs one read statement and answers its rows as JSON lines. */
-  async query(sql: string, signal?: AbortSignal): Promise<string> {
+  /** Runs one read statement and answers its rows as JSON lines; with `tenant`, only that tenant's rows. */
+  async query(sql: string, options: { signal?: AbortSignal; tenant?: string } = {}): Promise<string> {
+    const { signal, tenant } = options;
     try {
       const canonical = await this.canonical(sql, signal);
       checkCanonical(canonical);
       const tree = parseAst(await this.engine.run(`EXPLAIN AST ${canonical}`, { format: 'TabSeparatedRaw', signal }));
       const kind = checkStatement(canonical, tree, await this.functions(signal));
-      return await this.engine.run(canonical, { format: 'JSONEachRow', caller: true, inSluice: true, stream: kind === 'select', signal });
+      let tableFilters: string | undefined;
+      if (tenant !== undefined) {
+        const tables = (await this.engine.run(TENANT_TABLES_QUERY, { format: 'JSONEachRow', signal }))
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as TenantTableRow);
+        checkTenantTables(tree, tables);
+        tableFilters = tenantFilters(tables, tenant);
+      }
+      return await this.engine.run(canonical, { format: 'JSONEachRow', caller: true, inSluice: true, stream: kind === 'select', tableFilters, signal });
     } catch (err) {
       throw readError(err, signal);
     }

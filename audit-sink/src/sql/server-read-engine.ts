@@ -20,7 +20,7 @@ export function serverReadEngine(client: ClickHouseClient, limits: AuditSqlLimit
         query,
         format: options.format,
         query_params: options.params,
-        clickhouse_settings: options.caller ? callerSettings : checkSettings,
+        clickhouse_settings: withFilters(options.caller ? callerSettings : checkSettings, options.tableFilters),
         abort_signal: options.signal,
       });
       const parts: string[] = [];
@@ -39,4 +39,8 @@ export function serverReadEngine(client: ClickHouseClient, limits: AuditSqlLimit
     },
     close: () => client.close(),
   };
+}
+
+function withFilters(settings: ClickHouseSettings, filters: string | undefined): ClickHouseSettings {
+  return filters === undefined ? settings : ({ ...settings, additional_table_filters: filters } as unknown as ClickHouseSettings);
 }

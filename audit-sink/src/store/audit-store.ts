@@ -12,6 +12,11 @@ export interface WriteResult {
 export interface QueryOptions {
   /** Aborting stops the statement (the caller went away) and rejects with `SLUICE_AUDIT_SQL_CANCELLED`. */
   signal?: AbortSignal;
+  /**
+   * Read only this tenant's rows: the engine filters every read of a table of `sluice` to them (`tenant = …`), and a
+   * statement naming a table without a tenant column is refused. Absent: every row.
+   */
+  tenant?: string;
 }
 
 /** The audit store: ClickHouse over a server or the embedded chDB engine, behind one interface. */

@@ -56,7 +56,7 @@ export class ClickHouseAuditStore implements AuditStore {
   }
 
   query(sql: string, options: QueryOptions = {}): Promise<string> {
-    return this.track(() => this.reads.query(sql, options.signal));
+    return this.track(() => this.reads.query(sql, options));
   }
 
   close(): Promise<void> {

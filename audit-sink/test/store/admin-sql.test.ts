@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditStore } from '../../src/store/audit-store.js';
+import type { AuditStore, QueryOptions } from '../../src/store/audit-store.js';
 import { openAuditStore } from '../../src/store/open-audit-store.js';
 import { chdbAudit, silent, tempDir, type TempDir } from '../support.js';
 
@@ -18,7 +18,10 @@ function readmeExamples(): string[] {
   return [...readme.matchAll(/\/admin\/sql -d "([^"]+)"/g)].map((m) => m[1]!);
 }
 
-describe('POST /admin/sql statements on chDB: attacks fail safely', () => {
+describe.each<[string, QueryOptions]>([
+  ['an admin', {}],
+  ['an auditor of one tenant', { tenant: 'acme' }],
+])('POST /admin/sql statements on chDB from %s: attacks fail safely', (_who, scope) => {
   let dir: TempDir;
   let store: AuditStore;
   let listener: Server;
@@ -53,14 +56,14 @@ describe('POST /admin/sql statements on chDB: attacks fail safely', () => {
     ['U+0085', (path: string) => `SELECT 1 INTO\u0085OUTFILE '${path}'`],
   ])('writes no file through INTO OUTFILE (%s)', async (name, payload) => {
     const path = join(dir.path, `outfile-${name.replace(/\W+/g, '-')}.txt`);
-    const refused = await refusal(store.query(payload(path)));
+    const refused = await refusal(store.query(payload(path), scope));
     expect(refused).toMatchObject({ code: 'SLUICE_AUDIT_SQL_NOT_READ_ONLY', message: expect.stringContaining('OUTFILE') });
     expect(existsSync(path)).toBe(false);
   });
 
   it('refuses file() and answers no secret', async () => {
     for (const sql of ["SELECT file('/proc/self/environ') AS e", "SELECT FILE('/etc/hostname')", "SELECT * FROM file('/etc/hostname', 'LineAsString')"]) {
-      const refused = await refusal(store.query(sql));
+      const refused = await refusal(store.query(sql, scope));
       expect(refused, sql).toMatchObject({ code: 'SLUICE_AUDIT_SQL_FUNCTION_NOT_ALLOWED', message: expect.stringContaining('file') });
     }
   });
@@ -77,7 +80,7 @@ describe('POST /admin/sql statements on chDB: attacks fail safely', () => {
       ['url', `SELECT 1 FROM sluice.calls WHERE 1 IN (SELECT 1 FROM url('http://${at}/y', 'CSV', 'a UInt8'))`],
     ];
     for (const [fn, sql] of attacks) {
-      const refused = await refusal(store.query(sql));
+      const refused = await refusal(store.query(sql, scope));
       expect(refused, sql).toMatchObject({ code: 'SLUICE_AUDIT_SQL_FUNCTION_NOT_ALLOWED', message: expect.stringContaining(fn) });
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -86,46 +89,46 @@ describe('POST /admin/sql statements on chDB: attacks fail safely', () => {
 
   it('refuses tables outside sluice, however they are named', async () => {
     for (const sql of ['SELECT * FROM system.users', 'SELECT 1 IN system.one', 'SELECT * FROM `default`.x', 'EXISTS TABLE system.one', 'SHOW TABLES FROM system']) {
-      expect((await refusal(store.query(sql)))?.code, sql).toBe('SLUICE_AUDIT_SQL_TABLE_NOT_ALLOWED');
+      expect((await refusal(store.query(sql, scope)))?.code, sql).toBe('SLUICE_AUDIT_SQL_TABLE_NOT_ALLOWED');
     }
   });
 
   it('answers no forged row left by an earlier statement', async () => {
     const forged = "SELECT $$--$$ AS a; SELECT 'forged' AS one FORMAT JSONEachRow; SELECT throwIf(1), $$\n$$ AS b";
-    expect((await refusal(store.query(forged)))?.code).toBe('SLUICE_AUDIT_SQL_NOT_READ_ONLY');
+    expect((await refusal(store.query(forged, scope)))?.code).toBe('SLUICE_AUDIT_SQL_NOT_READ_ONLY');
     const leftover = "SELECT 'forged' AS one UNION ALL SELECT toString(throwIf(number = 70000)) FROM numbers(100000)";
-    expect((await refusal(store.query(leftover)))?.code).toBeDefined();
-    expect(await store.query('SELECT 1 AS one')).toBe('{"one":1}\n');
+    expect((await refusal(store.query(leftover, scope)))?.code).toBeDefined();
+    expect(await store.query('SELECT 1 AS one', scope)).toBe('{"one":1}\n');
   });
 
   it('cuts a 60M-row aggregate at the time limit, and answers SELECT 1 at once after and meanwhile', async () => {
     const slow = 'SELECT sum(sipHash64(toString(number))) FROM numbers(60000000)';
     const started = Date.now();
-    const running = refusal(store.query(slow));
+    const running = refusal(store.query(slow, scope));
     await new Promise((resolve) => setTimeout(resolve, 50));
     let t = Date.now();
-    expect(await store.query('SELECT 1 AS one')).toBe('{"one":1}\n');
+    expect(await store.query('SELECT 1 AS one', scope)).toBe('{"one":1}\n');
     expect(Date.now() - t).toBeLessThan(200);
     expect(await running).toMatchObject({ code: 'SLUICE_AUDIT_SQL_LIMIT_EXCEEDED', message: expect.stringContaining('Timeout') });
     expect(Date.now() - started).toBeLessThan(2000);
     t = Date.now();
-    expect(await store.query('SELECT 1 AS one')).toBe('{"one":1}\n');
+    expect(await store.query('SELECT 1 AS one', scope)).toBe('{"one":1}\n');
     expect(Date.now() - t).toBeLessThan(200);
   });
 
   it('stops a statement whose caller went away', async () => {
     const gone = new AbortController();
     const started = Date.now();
-    const running = refusal(store.query('SELECT sum(sipHash64(toString(number))) FROM numbers(60000000)', { signal: gone.signal }));
+    const running = refusal(store.query('SELECT sum(sipHash64(toString(number))) FROM numbers(60000000)', { ...scope, signal: gone.signal }));
     setTimeout(() => gone.abort(), 50);
     expect((await running)?.code).toBe('SLUICE_AUDIT_SQL_CANCELLED');
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(await store.query('SELECT 1 AS one')).toBe('{"one":1}\n');
+    expect(await store.query('SELECT 1 AS one', scope)).toBe('{"one":1}\n');
   });
 
   it('refuses answers past the row and byte limits', async () => {
-    expect(await refusal(store.query('SELECT number FROM numbers(100000)'))).toMatchObject({ code: 'SLUICE_AUDIT_SQL_LIMIT_EXCEEDED' });
-    expect(await refusal(store.query("SELECT repeat('x', 1000000) AS x FROM numbers(20)"))).toMatchObject({
+    expect(await refusal(store.query('SELECT number FROM numbers(100000)', scope))).toMatchObject({ code: 'SLUICE_AUDIT_SQL_LIMIT_EXCEEDED' });
+    expect(await refusal(store.query("SELECT repeat('x', 1000000) AS x FROM numbers(20)", scope))).toMatchObject({
       code: 'SLUICE_AUDIT_SQL_LIMIT_EXCEEDED',
       message: expect.stringContaining('maxResultBytes'),
     });
@@ -134,7 +137,7 @@ describe('POST /admin/sql statements on chDB: attacks fail safely', () => {
   it('runs every SQL example of the README', async () => {
     const examples = readmeExamples();
     expect(examples.length).toBeGreaterThanOrEqual(4);
-    for (const sql of examples) await expect(store.query(sql), sql).resolves.toEqual(expect.any(String));
+    for (const sql of examples) await expect(store.query(sql, scope), sql).resolves.toEqual(expect.any(String));
   });
 
   it('runs the reads analysts write: CTEs, joins, unions, subqueries, windows, generated rows', async () => {
@@ -150,7 +153,7 @@ describe('POST /admin/sql statements on chDB: attacks fail safely', () => {
       'EXISTS sluice.events',
       'SHOW TABLES',
     ]) {
-      await expect(store.query(sql), sql).resolves.toEqual(expect.any(String));
+      await expect(store.query(sql, scope), sql).resolves.toEqual(expect.any(String));
     }
   });
 });
