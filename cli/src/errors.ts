@@ -9,7 +9,32 @@ export const ADMIN_ERRORS = {
     retriable: false,
     wire: { status: 401 },
     description:
-      'The request has no `Authorization: Bearer` header or the token is wrong; every admin endpoint but /healthz and /readyz (and /metrics with `admin.metrics: open`) needs it.',
+      'The request has no `Authorization: Bearer` header, or its token is neither the admin token nor a JWT that verifies against `admin.oauth` (signature, issuer, audience, expiry); every admin endpoint but /healthz and /readyz (and /metrics with `admin.metrics: open`) needs one.',
+  },
+  SLUICE_ADMIN_ROLE_MISSING: {
+    retriable: false,
+    wire: { status: 403 },
+    description: 'The JWT verifies but holds neither the `admin` nor the `auditor` role in the claim `admin.oauth.claims.roles`.',
+  },
+  SLUICE_ADMIN_TENANT_MISSING: {
+    retriable: false,
+    wire: { status: 403 },
+    description: 'An `auditor` JWT does not name its tenant in the claim `admin.oauth.claims.tenant`, so there is no tenant to scope its SQL to.',
+  },
+  SLUICE_ADMIN_ROLE_FORBIDDEN: {
+    retriable: false,
+    wire: { status: 403 },
+    description: 'The `auditor` role may call only `POST /admin/sql`; /metrics and the rest need the admin token or the `admin` role.',
+  },
+  SLUICE_ADMIN_AUTH_UNAVAILABLE: {
+    retriable: true,
+    wire: { status: 503 },
+    description: 'The JWKS of `admin.oauth` could not be fetched, so the JWT could not be checked; retry.',
+  },
+  SLUICE_ADMIN_AUTH_CONFIG: {
+    retriable: false,
+    wire: null,
+    description: '`admin.oauth.jwksFile` cannot be read or is not JSON; the admin port does not start.',
   },
   SLUICE_ADMIN_HOST_FORBIDDEN: {
     retriable: false,

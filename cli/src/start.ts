@@ -76,9 +76,10 @@ export async function startSluice(config: SluiceConfig, roles: readonly Role[]):
 
   let admin: Awaited<ReturnType<typeof startAdminServer>>;
   try {
-    admin = await startAdminServer(config.admin, adminToken, { services: () => services, metrics, sql, logger });
+    admin = await startAdminServer(config.admin, adminToken, { services: () => services, metrics, sql, logger, defaultTenant: config.ingress.tenant });
   } catch (err) {
     await stopAll();
+    if ((err as { code?: unknown }).code === 'SLUICE_ADMIN_AUTH_CONFIG') throw err;
     throw new Error(`admin.port: cannot listen on ${config.admin.host}:${config.admin.port} (${(err as Error).message})`);
   }
   const credentials = config.admin.credentials;

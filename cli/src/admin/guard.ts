@@ -2,6 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { HostCheck } from '@sluice/core';
 import { ADMIN_ERRORS, type AdminErrorCode } from '../errors.js';
+import { grantAllows, type AdminGrant } from './grant.js';
+import type { AdminJwtCheck } from './jwt-access.js';
 
 /** Who may call the admin port. */
 export interface AdminAccess {
@@ -12,6 +14,8 @@ export interface AdminAccess {
   hosts: HostCheck;
   /** Origins a browser request may come from; any other Origin header gets 403. */
   allowedOrigins: readonly string[];
+  /** Checks a JWT access token (`admin.oauth`); null: only the admin token is accepted. */
+  jwt?: AdminJwtCheck | null;
 }
 
 /** Why a request was refused, as the admin server answers it. */
@@ -22,15 +26,25 @@ export interface Refusal {
   headers: Record<string, string>;
 }
 
-/** Checks one request before routing; null lets it through. */
-export type AdminGuard = (req: IncomingMessage, path: string) => Refusal | null;
+/** Checks one request before routing: what it may do, or why it is refused (a promise when a JWT is checked). */
+export type AdminGuard = (req: IncomingMessage, path: string) => AdminGrant | Refusal | Promise<AdminGrant | Refusal>;
+
+/** Whether the guard refused. */
+export function isRefusal(outcome: AdminGrant | Refusal): outcome is Refusal {
+  return 'status' in outcome;
+}
 
 const PROBES = new Set(['/healthz', '/readyz']);
+const COMPACT_JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const CHALLENGE = 'Bearer realm="sluice-admin"';
+const ADMIN: AdminGrant = { role: 'admin', user: null };
+const PUBLIC: AdminGrant = { role: 'public' };
 
 /**
- * The checks every admin request passes before routing: Host (DNS rebinding), Origin (browser pages), then the
- * bearer token on every path but the probes. Tokens are compared as SHA-256 digests with timingSafeEqual, so
- * neither their content nor their length shows in the time taken.
+ * The checks every admin request passes before routing: Host (DNS rebinding), Origin (browser pages), then a bearer
+ * token on every path but the probes: the admin token (compared as SHA-256 digests with timingSafeEqual, so neither
+ * its content nor its length shows in the time taken), or a JWT access token of `admin.oauth` whose role decides
+ * what it may call.
  */
 export function createAdminGuard(access: AdminAccess): AdminGuard {
   const expected = access.token === null ? null : digest(access.token);
@@ -45,15 +59,26 @@ export function createAdminGuard(access: AdminAccess): AdminGuard {
     if (origin !== undefined && !origins.has(originOf(origin) ?? '')) {
       return refuse('SLUICE_ADMIN_ORIGIN_FORBIDDEN', `Origin ${JSON.stringify(origin.slice(0, 100))} may not call the admin port (admin.allowedOrigins)`);
     }
-    if (expected === null || open.has(path)) return null;
+    if (expected === null) return ADMIN;
+    if (open.has(path)) return PUBLIC;
     const given = bearer(req.headers.authorization);
     if (given === null) {
-      return refuse('SLUICE_ADMIN_UNAUTHORIZED', 'send the admin token as "Authorization: Bearer <token>"', { 'www-authenticate': 'Bearer realm="sluice-admin"' });
+      return refuse('SLUICE_ADMIN_UNAUTHORIZED', 'send the admin token or an access token as "Authorization: Bearer <token>"', { 'www-authenticate': CHALLENGE });
     }
-    if (!timingSafeEqual(digest(given), expected)) {
-      return refuse('SLUICE_ADMIN_UNAUTHORIZED', 'the bearer token is wrong', { 'www-authenticate': 'Bearer realm="sluice-admin", error="invalid_token"' });
+    if (timingSafeEqual(digest(given), expected)) return ADMIN;
+    if (!access.jwt || !COMPACT_JWT.test(given)) {
+      return refuse('SLUICE_ADMIN_UNAUTHORIZED', 'the bearer token is wrong', { 'www-authenticate': `${CHALLENGE}, error="invalid_token"` });
     }
-    return null;
+    return access.jwt(given).then((outcome) => {
+      if ('code' in outcome) {
+        const error = outcome.error === null ? '' : `, error="${outcome.error}", error_description="${outcome.message.replace(/["\\]/g, '')}"`;
+        return refuse(outcome.code, outcome.message, outcome.error === null ? {} : { 'www-authenticate': `${CHALLENGE}${error}` });
+      }
+      if (!grantAllows(outcome, req.method, path)) {
+        return refuse('SLUICE_ADMIN_ROLE_FORBIDDEN', `the ${outcome.role} role may call only POST /admin/sql`);
+      }
+      return outcome;
+    });
   };
 }
 

@@ -1,13 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHostCheck, type AdminConfig, type HostCheck, type Logger, type Metrics, type RunningService } from '@sluice/core';
-import { createAdminGuard, type AdminGuard, type Refusal } from './guard.js';
+import type { AdminGrant } from './grant.js';
+import { createAdminGuard, isRefusal, type AdminGuard, type Refusal } from './guard.js';
+import { createAdminJwtCheck } from './jwt-access.js';
 
 const MAX_SQL_BYTES = 64 * 1024;
 
-/** Answers read-only SQL over the audit store, or says why it cannot; aborting `signal` stops the statement. */
+/**
+ * Answers read-only SQL over the audit store, or says why it cannot; aborting `signal` stops the statement; with
+ * `tenant`, only that tenant's rows are read.
+ */
 export interface SqlEndpoint {
-  query(sql: string, options?: { signal?: AbortSignal }): Promise<string>;
+  query(sql: string, options?: { signal?: AbortSignal; tenant?: string }): Promise<string>;
 }
 
 /** What the admin server reports on. */
@@ -17,26 +22,36 @@ export interface AdminDeps {
   /** Null when no audit store is reachable from this process. */
   sql: SqlEndpoint | null;
   logger: Logger;
+  /** Tenant of an auditor token when `admin.oauth.claims.tenant` is null: `ingress.tenant` (default `default`). */
+  defaultTenant?: string;
 }
 
 /**
  * The admin HTTP server: health, readiness, Prometheus metrics and read-only SQL over the audit store. Every request
  * passes the Host, Origin and bearer-token checks of `config` before routing; `token` null means `admin.auth: none`.
+ * With `config.oauth`, JWT access tokens are accepted too: role `admin` calls everything, role `auditor` only
+ * `POST /admin/sql`, over its tenant's rows.
  */
 export async function startAdminServer(config: AdminConfig, token: string | null, deps: AdminDeps): Promise<{ port: number; close(): Promise<void> }> {
+  const jwt = config.oauth ? createAdminJwtCheck(config.oauth, deps.defaultTenant ?? 'default') : null;
   let checks: { hosts: HostCheck; guard: AdminGuard } | undefined;
   // Built on first use, once the bound port (config may ask for 0) is known.
   const checksFor = (): { hosts: HostCheck; guard: AdminGuard } => {
     if (checks) return checks;
     const hosts = createHostCheck({ bindHost: config.host, port: (server.address() as AddressInfo).port, allowedHosts: config.allowedHosts });
-    checks = { hosts, guard: createAdminGuard({ token, metrics: config.metrics, hosts, allowedOrigins: config.allowedOrigins }) };
+    checks = { hosts, guard: createAdminGuard({ token, metrics: config.metrics, hosts, allowedOrigins: config.allowedOrigins, jwt }) };
     return checks;
   };
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const refusal = checksFor().guard(req, path);
-    if (refusal) return refuse(res, refusal);
-    handle(req, res, deps).catch((err: unknown) => send(res, 500, { error: { code: 'SLUICE_ADMIN_INTERNAL', message: String(err) } }));
+    const fail = (err: unknown): void => send(res, 500, { error: { code: 'SLUICE_ADMIN_INTERNAL', message: String(err) } });
+    const serve = (outcome: AdminGrant | Refusal): void => {
+      if (isRefusal(outcome)) return refuse(res, outcome);
+      handle(req, res, deps, outcome).catch(fail);
+    };
+    const outcome = checksFor().guard(req, path);
+    if (outcome instanceof Promise) outcome.then(serve, fail);
+    else serve(outcome);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -56,7 +71,7 @@ export async function startAdminServer(config: AdminConfig, token: string | null
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, deps: AdminDeps): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, deps: AdminDeps, grant: AdminGrant): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   const route = `${req.method} ${path}`;
   switch (route) {
@@ -74,7 +89,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: AdminDeps
       return;
     }
     case 'POST /admin/sql':
-      return sql(req, res, deps.sql);
+      return sql(req, res, deps, grant);
     default:
       if (['/healthz', '/readyz', '/metrics', '/admin/sql'].includes(path ?? '')) {
         return send(res, 405, { error: { code: 'SLUICE_ADMIN_METHOD_NOT_ALLOWED', message: `${req.method} is not allowed on ${path}` } });
@@ -83,7 +98,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: AdminDeps
   }
 }
 
-async function sql(req: IncomingMessage, res: ServerResponse, endpoint: SqlEndpoint | null): Promise<void> {
+async function sql(req: IncomingMessage, res: ServerResponse, deps: AdminDeps, grant: AdminGrant): Promise<void> {
+  const endpoint = deps.sql;
   if (!endpoint) {
     return send(res, 503, {
       error: { code: 'SLUICE_ADMIN_NO_AUDIT_STORE', message: 'no audit store in this process: ask the process running the audit-sink role' },
@@ -104,7 +120,9 @@ async function sql(req: IncomingMessage, res: ServerResponse, endpoint: SqlEndpo
   };
   res.once('close', abort);
   try {
-    const rows = await endpoint.query(text, { signal: gone.signal });
+    const tenant = grant.role === 'auditor' ? { tenant: grant.tenant } : {};
+    if (grant.role === 'auditor') deps.logger.info({ role: grant.role, tenant: grant.tenant, user: grant.user, tokenId: grant.tokenId }, 'admin SQL by an auditor');
+    const rows = await endpoint.query(text, { signal: gone.signal, ...tenant });
     res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
     res.end(rows);
   } catch (err) {

@@ -16,6 +16,17 @@ const failure = (yaml: string, env: Environment = {}): ConfigError => {
 };
 
 describe('admin credentials in the configuration', () => {
+  it('reads admin.oauth with its defaults: the tenant from the tenant claim, roles from roles, asymmetric algorithms', () => {
+    const config = parseConfig('admin: { oauth: { issuer: "https://id.example", jwksFile: keys.json, audience: "https://gw.example/admin" } }', FILE, {});
+    expect(config.admin.oauth).toMatchObject({
+      jwksFile: '/etc/sluice/keys.json',
+      clockToleranceS: 30,
+      claims: { tenant: 'tenant', roles: 'roles', user: 'sub', agent: null },
+    });
+    expect(config.admin.oauth?.algorithms).not.toContain('HS256');
+    expect(parseConfig('{}', FILE, {}).admin.oauth).toBeNull();
+  });
+
   it('defaults to a token file under dataDir, resolved against the config file', () => {
     const config = parseConfig('dataDir: state', FILE, {});
     expect(config.dataDir).toBe('/etc/sluice/state');
@@ -51,6 +62,17 @@ describe('admin credentials in the configuration', () => {
     ['admin: { allowedHosts: ["http://x.example"] }', {}, 'admin.allowedHosts.0', 'is not a host name or host:port'],
     ['admin: { allowedOrigins: ["x.example"] }', {}, 'admin.allowedOrigins.0', 'is not an origin'],
     ['ingress: { allowedHosts: ["ok.example", "a b"] }', {}, 'ingress.allowedHosts.1', 'is not a host name or host:port'],
+    ['admin: { oauth: { issuer: "https://id.example", jwksUri: "https://id.example/jwks" } }', {}, 'admin.oauth.audience', 'required'],
+    ['admin: { auth: none, oauth: { issuer: "https://id.example", jwksUri: "https://id.example/jwks", audience: a } }', {}, 'admin.oauth', 'admin.auth is none'],
+    ['admin: { oauth: { issuer: "https://id.example", audience: a } }', {}, 'admin.oauth', 'exactly one of jwksUri and jwksFile'],
+    ['admin: { oauth: { issuer: "http://id.example", jwksFile: k.json, audience: a } }', {}, 'admin.oauth.issuer', 'must be https'],
+    ['admin: { oauth: { issuer: "https://id.example", jwksUri: "https://id.example/jwks", audience: a, algorithms: [HS256] } }', {}, 'admin.oauth.algorithms.0', 'must be one of RS256'],
+    [
+      'ingress: { auth: { oauth: { issuer: "https://id.example", jwksUri: "https://id.example/jwks", resource: "https://gw.example/mcp" } } }\nadmin: { oauth: { issuer: "https://id.example", jwksUri: "https://id.example/jwks", audience: "https://gw.example/mcp" } }',
+      {},
+      'admin.oauth.audience',
+      'must differ from ingress.auth.oauth.resource',
+    ],
   ] as const)('refuses %j naming file, key and reason', (yaml, env, key, reason) => {
     const err = failure(yaml, env);
     expect(err.code).toBe('SLUICE_CONFIG_INVALID');
