@@ -13,7 +13,7 @@ export const AUDIT_ERRORS = {
   },
   SLUICE_AUDIT_SQL_TABLE_NOT_ALLOWED: {
     retriable: false,
-    description: 'The SQL reads a table or database outside `sluice`; the message names it.',
+    description: 'The SQL reads a table or database outside `sluice`, or (for an auditor) a table of `sluice` without a `tenant` column; the message names it.',
   },
   SLUICE_AUDIT_SQL_FUNCTION_NOT_ALLOWED: {
     retriable: false,

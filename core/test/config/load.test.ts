@@ -37,6 +37,7 @@ describe('configuration', () => {
       allowedHosts: [],
       allowedOrigins: [],
       credentials: { kind: 'file', path: '/etc/sluice/.sluice/admin-token', create: true },
+      oauth: null,
     });
     expect(config.ingress.allowedHosts).toEqual([]);
     expect(config.bus).toEqual({ kind: 'memory' });
