@@ -1,6 +1,5 @@
-import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
-import type { TokenExchangeConfig } from '@sluice/core';
-import { SignJWT } from 'jose';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { signAssertion, type TokenExchangeConfig } from '@sluice/core';
 import { RouterError } from '../errors.js';
 import type { CallSubject } from './backend.js';
 import type { BearerSource } from './oauth-token-source.js';
@@ -116,17 +115,16 @@ export class TokenExchangeSource {
   }
 
   private assertion(audience: string, tenant: string, user: string, agent: string | null): Promise<string> {
-    const claims = agent === null ? { tenant } : { tenant, act: { sub: agent } };
-    const header = this.config.assertionKeyId === null ? { alg: this.config.assertionAlg, typ: 'JWT' } : { alg: this.config.assertionAlg, typ: 'JWT', kid: this.config.assertionKeyId };
-    const iat = Math.floor(this.now() / 1000);
-    return new SignJWT(claims)
-      .setProtectedHeader(header)
-      .setIssuer(this.config.assertionIssuer)
-      .setSubject(user)
-      .setAudience(audience)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + ASSERTION_TTL_S)
-      .setJti(randomUUID())
-      .sign(this.key);
+    return signAssertion({
+      key: this.key,
+      alg: this.config.assertionAlg,
+      kid: this.config.assertionKeyId,
+      issuer: this.config.assertionIssuer,
+      subject: user,
+      audience,
+      iat: Math.floor(this.now() / 1000),
+      ttlS: ASSERTION_TTL_S,
+      claims: agent === null ? { tenant } : { tenant, act: { sub: agent } },
+    });
   }
 }
