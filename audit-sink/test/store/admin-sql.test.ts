@@ -108,7 +108,9 @@ describe.each<[string, QueryOptions]>([
     await new Promise((resolve) => setTimeout(resolve, 50));
     let t = Date.now();
     expect(await store.query('SELECT 1 AS one', scope)).toBe('{"one":1}\n');
-    expect(Date.now() - t).toBeLessThan(200);
+    // Meanwhile the aggregate holds both of the machine's cores: the bound only proves it does not queue behind it
+    // (a queued read waited the aggregate's whole run, seconds).
+    expect(Date.now() - t).toBeLessThan(1000);
     expect(await running).toMatchObject({ code: 'SLUICE_AUDIT_SQL_LIMIT_EXCEEDED', message: expect.stringContaining('Timeout') });
     expect(Date.now() - started).toBeLessThan(2000);
     t = Date.now();
