@@ -66,6 +66,28 @@ export const ADMIN_ERRORS = {
     wire: null,
     description: 'The admin token file is readable or writable by group or others; the gateway refuses it until it is mode 0600 (chmod 600).',
   },
+  SLUICE_TRACE_USAGE: {
+    retriable: false,
+    wire: null,
+    description:
+      '`sluice trace` was given an id that is neither a request id (a UUID) nor a session id (hex), an option out of range, or a configuration or token file it cannot use (exit 2).',
+  },
+  SLUICE_TRACE_NOT_FOUND: {
+    retriable: true,
+    wire: null,
+    description: 'The audit store holds no event of the request or session `sluice trace` was asked for; events reach it a moment after they happen (exit 1).',
+  },
+  SLUICE_TRACE_ADMIN_UNREACHABLE: {
+    retriable: true,
+    wire: null,
+    description: '`sluice trace` could not connect to the admin port, or it did not answer in time (exit 3).',
+  },
+  SLUICE_TRACE_ADMIN_REFUSED: {
+    retriable: false,
+    wire: null,
+    description:
+      'The admin port refused the statements of `sluice trace`: 401 the token is missing or wrong, 403 the Host (or Origin) is not allowed, or the audit store answered an error (exit 3).',
+  },
 } as const satisfies Record<string, { retriable: boolean; wire: { status: number } | null; description: string }>;
 
 /** One of {@link ADMIN_ERRORS}. */

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { loadConfigFile, type SluiceConfig } from '@sluice/core';
 import { parseRoles, ROLES } from './roles.js';
 import { startSluice } from './start.js';
+import { addTraceCommand } from './trace/command.js';
 
 const EXIT_CONFIG = 2;
 const EXIT_START = 1;
@@ -52,5 +53,7 @@ program
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
   });
+
+addTraceCommand(program);
 
 await program.parseAsync(process.argv);
