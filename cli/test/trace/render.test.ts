@@ -20,7 +20,7 @@ describe('sluice trace: the human output', () => {
       message: '',
     };
     const out = renderTrace({ kind: 'session', session_id: SESSION, requests: [], session_events: [opened], total_requests: 0, limit: 100 });
-    expect([...out].filter((c) => c !== "\n" && c.charCodeAt(0) < 0x20)).toEqual([]);
+    expect([...out].filter((c) => c !== '\n' && c.charCodeAt(0) < 0x20)).toEqual([]);
     expect(out).toContain('\\u001b[2Jclient');
     expect(out).toContain('\\u001b]0;pwned\\u0007agent');
     expect(out).not.toContain(SESSION);
