@@ -153,7 +153,7 @@ export const INGRESS_ERRORS = {
     retriable: false,
     wire: { status: 401, jsonRpcCode: -32000 },
     description:
-      'The bearer token was refused: not a JWT, malformed, signed with an algorithm not in ingress.auth.oauth.algorithms, a signature no key of the issuer verifies, or a wrong iss, aud (another resource), exp or nbf. WWW-Authenticate carries error="invalid_token" and the reason; get a new token for this resource.',
+      'The bearer token was refused: not a JWT (without introspection), malformed, signed with an algorithm not in ingress.auth.oauth.algorithms, a signature no key of the issuer verifies, or a wrong iss, aud (another resource), exp or nbf; or, for an opaque token, the issuer introspection answered it is not active (unknown, revoked, expired) or named another iss or aud. WWW-Authenticate carries error="invalid_token" and the reason; get a new token for this resource.',
   },
   SLUICE_INGRESS_INVALID_API_KEY: {
     retriable: false,
@@ -169,7 +169,8 @@ export const INGRESS_ERRORS = {
   SLUICE_INGRESS_AUTH_UNAVAILABLE: {
     retriable: true,
     wire: { status: 503, jsonRpcCode: -32000 },
-    description: "The issuer's JWKS (ingress.auth.oauth.jwksUri) could not be fetched, so the token could not be checked; retry.",
+    description:
+      "The issuer's JWKS (ingress.auth.oauth.jwksUri) could not be fetched, or its introspection endpoint did not answer (down, timed out, not HTTP 200 with a JSON object, or refused the gateway's own client credentials), so the token could not be checked; retry.",
   },
   SLUICE_INGRESS_INTERNAL: {
     retriable: true,

@@ -4,16 +4,19 @@ import { parseDocument } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { isLoopbackHost } from '../http/host.js';
 import { API_KEY_LIST_SCHEMA } from './schema.js';
+import { resolveSecrets, type SecretSources } from './secrets.js';
 import type { ApiKeyEntry, IngressAuthConfig } from './types.js';
 
 const validateKeyList = new Ajv({ useDefaults: true, strict: false }).compile(API_KEY_LIST_SCHEMA);
 
 /**
  * Checks `ingress.auth` against the rest of the configuration and completes it: no authentication only on a
- * loopback listener; one JWKS source; https for the issuer and JWKS unless they are loopback; a resource URL
- * when the listener is not loopback; the API key file read and merged into `keys`.
+ * loopback listener; at most one JWKS source, and a JWKS or introspection; https for the issuer, JWKS and
+ * introspection endpoint unless they are loopback; the introspection secret resolved; a resource URL when the
+ * listener is not loopback; the API key file read and merged into `keys`.
  */
-export function resolveIngressAuth(auth: IngressAuthConfig, listenHost: string, file: string, abs: (path: string) => string): void {
+export function resolveIngressAuth(auth: IngressAuthConfig, listenHost: string, sources: SecretSources, abs: (path: string) => string): void {
+  const { file } = sources;
   const fail = (key: string, reason: string): never => {
     throw new ConfigError('SLUICE_CONFIG_INVALID', file, key, reason);
   };
@@ -22,7 +25,17 @@ export function resolveIngressAuth(auth: IngressAuthConfig, listenHost: string, 
   }
   const { oauth, apiKeys } = auth;
   if (oauth) {
-    if ((oauth.jwksUri === null) === (oauth.jwksFile === null)) fail('ingress.auth.oauth', 'set exactly one of jwksUri and jwksFile');
+    if (oauth.jwksUri !== null && oauth.jwksFile !== null) fail('ingress.auth.oauth', 'set at most one of jwksUri and jwksFile');
+    if (oauth.jwksUri === null && oauth.jwksFile === null && oauth.introspection === null) {
+      fail('ingress.auth.oauth', 'set jwksUri or jwksFile (JWT access tokens), introspection (opaque ones), or both');
+    }
+    const { introspection } = oauth;
+    if (introspection) {
+      if (introspection.endpoint !== null && !secureOrLoopback(introspection.endpoint)) {
+        fail('ingress.auth.oauth.introspection.endpoint', 'must be https (http only for a loopback host): the client secret goes with every request');
+      }
+      introspection.clientSecret = resolveSecrets(introspection.clientSecret, 'ingress.auth.oauth.introspection.clientSecret', sources);
+    }
     if (!secureOrLoopback(oauth.issuer)) fail('ingress.auth.oauth.issuer', 'must be https (http only for a loopback host)');
     if (oauth.jwksUri !== null && !secureOrLoopback(oauth.jwksUri)) fail('ingress.auth.oauth.jwksUri', 'must be https (http only for a loopback host)');
     if (oauth.jwksFile !== null) oauth.jwksFile = abs(oauth.jwksFile);

@@ -52,7 +52,7 @@ function normalize(raw: Record<string, any>, file: string, env: Environment): Sl
   config.admin.credentials = resolveAdminCredentials(config.admin, config.dataDir, file, env);
   resolveAdminOAuth(config.admin, config.ingress.auth.oauth?.resource ?? null, file, abs);
   checkHosts(file, 'ingress.allowedHosts', config.ingress.allowedHosts);
-  resolveIngressAuth(config.ingress.auth, config.listen.host, file, abs);
+  resolveIngressAuth(config.ingress.auth, config.listen.host, { env, base, file }, abs);
   if (config.audit.kind === 'chdb') config.audit.path = abs(config.audit.path);
   if (config.policy.bundle) config.policy.bundle = abs(config.policy.bundle);
   for (const [name, server] of Object.entries(config.servers)) normalizeServer(name, server, { env, base, file });

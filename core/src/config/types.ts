@@ -210,14 +210,16 @@ export interface IngressAuthConfig {
   apiKeys: ApiKeysConfig | null;
 }
 
-/** An OAuth 2.1 resource server: JWT access tokens from one issuer. */
+/** An OAuth 2.1 resource server: JWT access tokens from one issuer, opaque ones through its introspection endpoint. */
 export interface OAuthConfig {
   /** `iss` every token must carry; also the authorization server named in the protected resource metadata. */
   issuer: string;
   /** Where the issuer publishes its JWKS (fetched, cached, refetched on an unknown `kid`). */
   jwksUri: string | null;
-  /** A JWKS on disk, for offline use; exactly one of `jwksUri` and `jwksFile`. */
+  /** A JWKS on disk, for offline use; at most one of `jwksUri` and `jwksFile`, and one of them or `introspection`. */
   jwksFile: string | null;
+  /** Token introspection (RFC 7662) for tokens that are not JWTs (every token when no JWKS is configured); or null. */
+  introspection: IntrospectionConfig | null;
   /** This gateway's resource URL (RFC 8707), the `aud` tokens must name. Default: `http://<listen.host>:<port>/mcp`. */
   resource: string | null;
   /** Authorization servers listed in the protected resource metadata. Default: `[issuer]`. */
@@ -244,6 +246,20 @@ export interface OAuthClaimsConfig {
   /** Claim naming the agent; null: `client_id`, else `azp`. */
   agent: string | null;
   roles: string;
+}
+
+/** How the gateway asks the issuer whether an opaque token is active (RFC 7662). */
+export interface IntrospectionConfig {
+  /** The introspection endpoint; null: `introspection_endpoint` of the issuer's metadata (RFC 8414, else OpenID discovery). */
+  endpoint: string | null;
+  /** The gateway's client at the issuer, authenticated with HTTP Basic. */
+  clientId: string;
+  /** Resolved at load (`${env:...}`, `${file:...}`); never logged. */
+  clientSecret: string;
+  /** Longest an active answer is reused (also never past the token's `exp`), in seconds; 0: every request asks. */
+  cacheMaxS: number;
+  /** How long one introspection (or discovery) request may take before the request is answered 503. */
+  timeoutMs: number;
 }
 
 /** API keys, for agents that cannot do OAuth. */

@@ -55,10 +55,23 @@ describe('ingress.auth in the configuration', () => {
     ['ingress: { auth: { oauth: { issuer: https://as.example.com } } }', 'ingress.auth.oauth'],
     ['ingress: { auth: { oauth: { issuer: http://as.example.com, jwksUri: https://as.example.com/jwks } } }', 'ingress.auth.oauth.issuer'],
     [`listen: { host: 0.0.0.0, port: 8080 }\ningress: { auth: { oauth: { ${OAUTH} } } }`, 'ingress.auth.oauth.resource'],
+    [`ingress: { auth: { oauth: { ${OAUTH}, jwksFile: jwks.json } } }`, 'ingress.auth.oauth'],
+    [
+      'ingress: { auth: { oauth: { issuer: https://as.example.com, introspection: { endpoint: http://as.example.com/introspect, clientId: gw, clientSecret: s } } } }',
+      'ingress.auth.oauth.introspection.endpoint',
+    ],
+    ['ingress: { auth: { oauth: { issuer: https://as.example.com, introspection: { clientId: gw } } } }', 'ingress.auth.oauth.introspection.clientSecret'],
+    ['ingress: { auth: { oauth: { issuer: https://as.example.com, introspection: { clientId: gw, clientSecret: "${env:UNSET_SECRET}" } } } }', 'ingress.auth.oauth.introspection.clientSecret'],
     ['ingress: { auth: { apiKeys: { keys: [{ sha256: "not-hex", agent: a }] } } }', 'ingress.auth.apiKeys.keys.0.sha256'],
     [`ingress: { auth: { apiKeys: { keys: [{ sha256: "${HASH}", agent: a }, { sha256: "${HASH}", agent: b }] } } }`, 'ingress.auth.apiKeys.keys.1.sha256'],
   ])('refuses %s at %s', (yaml, key) => {
     expect(failure(yaml).key).toBe(key);
+  });
+
+  it('takes introspection without a JWKS, resolves its client secret from the environment and fills its defaults', () => {
+    const yaml = 'ingress: { auth: { oauth: { issuer: https://as.example.com, introspection: { clientId: gateway, clientSecret: "${env:INTROSPECTION_SECRET}" } } } }';
+    const { oauth } = parseConfig(yaml, FILE, { INTROSPECTION_SECRET: 's3cret' }).ingress.auth;
+    expect(oauth).toMatchObject({ jwksUri: null, jwksFile: null, introspection: { endpoint: null, clientId: 'gateway', clientSecret: 's3cret', cacheMaxS: 60, timeoutMs: 5000 } });
   });
 
   it('reads API keys from a YAML file relative to the config file and merges them', () => {

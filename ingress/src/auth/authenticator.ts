@@ -2,6 +2,7 @@ import { createJwtVerifier, identityFromClaims, readJwksFile, type IngressAuthCo
 import { IngressError, WireError } from '../errors.js';
 import type { HeaderMap, RequestHead } from '../http/exchange.js';
 import { ApiKeys } from './api-keys.js';
+import { createIntrospector, type IntrospectionVerdict } from './introspector.js';
 import type { VerifiedPrincipal } from './principal.js';
 import { publishMetadata, type PublishedMetadata } from './protected-resource.js';
 import { sha256Hex, TokenCache } from './token-cache.js';
@@ -23,7 +24,11 @@ export interface Authenticator {
   readonly metadata: PublishedMetadata | null;
   /** Names the resource URL tokens must be issued for, when config left it to the bound port. */
   bind(defaultResource: string): void;
-  /** Synchronous for no auth, API keys and cached tokens; a promise when a token's signature must be checked. */
+  /**
+   * Synchronous for no auth, API keys and cached tokens; a promise when a token's signature must be checked or the
+   * issuer asked. A bearer token is read in this order: a JWT (with a JWKS configured) is verified locally; else
+   * an API key that is listed is served; else the token is introspected (when configured), else refused.
+   */
   authenticate(head: RequestHead): AuthOutcome | Promise<AuthOutcome>;
 }
 
@@ -35,7 +40,10 @@ const BEARER = /^Bearer +([\x21-\x7e]+) *$/i;
 export function createAuthenticator(auth: IngressAuthConfig, defaultTenant: string): Authenticator {
   const { oauth } = auth;
   const apiKeys = auth.apiKeys ? new ApiKeys(auth.apiKeys, defaultTenant) : null;
-  const verifier: JwtVerifier | null = oauth ? createJwtVerifier(oauth, oauth.jwksFile === null ? null : jwksFile(oauth.jwksFile)) : null;
+  const verifier: JwtVerifier | null =
+    oauth && (oauth.jwksUri !== null || oauth.jwksFile !== null) ? createJwtVerifier(oauth, oauth.jwksFile === null ? null : jwksFile(oauth.jwksFile)) : null;
+  const introspector = oauth?.introspection ? createIntrospector(oauth.introspection, oauth.issuer, oauth.clockToleranceS) : null;
+  const inFlight = new Map<string, Promise<IntrospectionVerdict>>();
   const cache = new TokenCache(oauth?.cacheSize ?? 0);
   const leewayMs = (oauth?.clockToleranceS ?? 0) * 1000;
   let metadata: PublishedMetadata | null = null;
@@ -57,9 +65,10 @@ export function createAuthenticator(auth: IngressAuthConfig, defaultTenant: stri
       scope,
     });
   };
+  const unknownApiKey = (): AuthOutcome => refuse(new WireError('SLUICE_INGRESS_INVALID_API_KEY', 'Unauthorized: unknown API key'), { error: 'invalid_token' });
   const apiKey = (key: string): AuthOutcome => {
     const principal = apiKeys?.lookup(key) ?? null;
-    return principal ? { principal, refusal: null } : refuse(new WireError('SLUICE_INGRESS_INVALID_API_KEY', 'Unauthorized: unknown API key'), { error: 'invalid_token' });
+    return principal ? { principal, refusal: null } : unknownApiKey();
   };
   const verify = async (token: string, digest: string, audience: string): Promise<AuthOutcome> => {
     const verdict = await verifier!.verify(token, audience);
@@ -70,6 +79,25 @@ export function createAuthenticator(auth: IngressAuthConfig, defaultTenant: stri
     const identity = identityFromClaims(verdict.payload, oauth!.claims);
     const principal: VerifiedPrincipal = { ...identity, tenant: identity.tenant ?? defaultTenant, authMethod: 'oauth' };
     cache.set(digest, principal, (verdict.payload.exp ?? 0) * 1000 + leewayMs);
+    return withScopes(principal);
+  };
+  const introspect = async (token: string, digest: string, audience: string): Promise<AuthOutcome> => {
+    let pending = inFlight.get(digest);
+    if (!pending) {
+      pending = introspector!.introspect(token, audience).finally(() => inFlight.delete(digest));
+      inFlight.set(digest, pending);
+    }
+    const verdict = await pending;
+    if (verdict.rejection?.kind === 'unavailable') {
+      return refuse(new WireError('SLUICE_INGRESS_AUTH_UNAVAILABLE', "Service unavailable: the issuer's introspection endpoint did not answer; retry", verdict.rejection.cause));
+    }
+    if (verdict.rejection) return invalidToken(verdict.rejection.reason);
+    const identity = identityFromClaims(verdict.claims, oauth!.claims);
+    const claimed: VerifiedPrincipal = { ...identity, tenant: identity.tenant ?? defaultTenant, authMethod: 'oauth' };
+    // An opaque token may be its own jti: the token itself never goes on events.
+    const ownId = claimed.tokenId === null || claimed.tokenId === token;
+    const principal = ownId ? { ...claimed, tokenId: `sha256:${digest.slice(0, 12)}` } : claimed;
+    cache.set(digest, principal, verdict.reuseUntil);
     return withScopes(principal);
   };
 
@@ -91,10 +119,16 @@ export function createAuthenticator(auth: IngressAuthConfig, defaultTenant: stri
       }
       const token = BEARER.exec(head.authorization)?.[1];
       if (token === undefined) return invalidToken('the Authorization header is not Bearer <token>');
-      if (!verifier || resource === null || !COMPACT_JWT.test(token)) return apiKeys ? apiKey(token) : invalidToken('the token is not a JWT');
+      const jwt = verifier !== null && resource !== null && COMPACT_JWT.test(token);
+      if (!jwt) {
+        const known = apiKeys?.lookup(token) ?? null;
+        if (known) return { principal: known, refusal: null };
+        if (!introspector || resource === null) return apiKeys ? unknownApiKey() : invalidToken('the token is not a JWT');
+      }
       const digest = sha256Hex(token);
       const cached = cache.get(digest);
-      return cached ? withScopes(cached) : verify(token, digest, resource);
+      if (cached) return withScopes(cached);
+      return jwt ? verify(token, digest, resource!) : introspect(token, digest, resource!);
     },
   };
 }

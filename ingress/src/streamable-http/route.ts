@@ -58,7 +58,7 @@ function route(rt: IngressRuntime, exchange: Exchange): void {
 
 function authenticated(rt: IngressRuntime, exchange: Exchange, outcome: AuthOutcome): void {
   if (outcome.refusal) {
-    if (outcome.refusal.error.code === 'SLUICE_INGRESS_AUTH_UNAVAILABLE') rt.logger.warn({ err: outcome.refusal.error.cause }, 'token issuer keys unavailable');
+    if (outcome.refusal.error.code === 'SLUICE_INGRESS_AUTH_UNAVAILABLE') rt.logger.warn({ err: outcome.refusal.error.cause }, 'token issuer unavailable (JWKS or introspection)');
     return respondError(exchange, outcome.refusal.error, { headers: outcome.refusal.headers });
   }
   dispatch(rt, exchange, outcome.principal);

@@ -14,7 +14,7 @@ export interface TestClient {
   claims?: Record<string, unknown>;
 }
 
-/** An OpenID Provider on 127.0.0.1 issuing JWT access tokens (client credentials, resource indicators). */
+/** An OpenID Provider on 127.0.0.1 issuing access tokens (client credentials, resource indicators, introspection, revocation). */
 export interface TestProvider {
   issuer: string;
   jwksUri: string;
@@ -25,13 +25,21 @@ export interface TestProvider {
   resource: string;
   /** An access token for `client` from the token endpoint. */
   token(client: TestClient, options?: { resource?: string; scope?: string }): Promise<string>;
+  /** Revokes `token` (RFC 7009) as `client`, the client it was issued to. */
+  revoke(client: TestClient, token: string): Promise<void>;
   /** Signs `payload` with the provider's key (or another) outside the provider. */
   sign(payload: JWTPayload, options?: { key?: SigningKey; kid?: string; alg?: string }): Promise<string>;
   stop(): Promise<void>;
 }
 
+/** Options of the test provider. */
+export interface TestProviderOptions {
+  /** `jwt` (the default) or `opaque` access tokens, which only introspection can check. */
+  accessTokenFormat?: 'jwt' | 'opaque';
+}
+
 /** Starts a provider for `clients`; every token carries the scopes it asks for among `scopes`. */
-export async function startTestProvider(clients: TestClient[], scopes: string[]): Promise<TestProvider> {
+export async function startTestProvider(clients: TestClient[], scopes: string[], options: TestProviderOptions = {}): Promise<TestProvider> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const kid = 'test-key-1';
   const jwk: JWK = { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
@@ -63,11 +71,13 @@ export async function startTestProvider(clients: TestClient[], scopes: string[])
         getResourceServerInfo: (_ctx: unknown, resourceIndicator: string) => ({
           scope: scopes.join(' '),
           audience: resourceIndicator,
-          accessTokenFormat: 'jwt',
+          accessTokenFormat: options.accessTokenFormat ?? 'jwt',
           accessTokenTTL: 300,
-          jwt: { sign: { alg: 'RS256' } },
+          ...(options.accessTokenFormat === 'opaque' ? {} : { jwt: { sign: { alg: 'RS256' } } }),
         }),
       },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
     },
     extraTokenClaims: (_ctx: unknown, token: { clientId?: string }) => byId.get(token.clientId ?? '')?.claims,
   });
@@ -88,12 +98,21 @@ export async function startTestProvider(clients: TestClient[], scopes: string[])
       if (options.scope !== undefined) body.set('scope', options.scope);
       const response = await fetch(`${issuer}/token`, {
         method: 'POST',
-        headers: { Authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+        headers: { Authorization: basic(client), 'Content-Type': 'application/x-www-form-urlencoded' },
         body,
       });
       const json = (await response.json()) as { access_token?: string; error?: string; error_description?: string };
       if (!json.access_token) throw new Error(`token endpoint: ${json.error ?? response.status} ${json.error_description ?? ''}`);
       return json.access_token;
+    },
+    async revoke(client, token) {
+      const response = await fetch(`${issuer}/token/revocation`, {
+        method: 'POST',
+        headers: { Authorization: basic(client), 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token }),
+      });
+      if (!response.ok) throw new Error(`revocation endpoint: HTTP ${response.status} ${await response.text()}`);
+      await response.body?.cancel();
     },
     sign(payload, options = {}) {
       return new SignJWT(payload)
@@ -106,4 +125,8 @@ export async function startTestProvider(clients: TestClient[], scopes: string[])
         server.close(() => resolve());
       }),
   };
+}
+
+function basic(client: TestClient): string {
+  return `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`;
 }
