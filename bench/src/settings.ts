@@ -32,6 +32,8 @@ export interface BenchSettings {
   /** Where the report goes. */
   outDir: string;
   backendImpl: 'raw' | 'sdk';
+  /** `jwt`: every Sluice target requires a bearer token (JWKS from a file), and the generator sends one. */
+  auth: 'none' | 'jwt';
   /** CPUs (taskset list) for everything under test, and for the load generator. */
   sutCpus: string;
   loadCpus: string;
@@ -61,6 +63,7 @@ export const HELP = `usage: node bench/dist/main.js [options]
   --soak-s N, --soak-rate N, --soak-sample-s N
   --no-peers            leave out peer gateways
   --backend raw|sdk     neutral backend implementation (raw)
+  --auth none|jwt       jwt: Sluice targets require a bearer JWT, one per session (none)
   --sut-cpus LIST, --load-cpus LIST   taskset CPU lists (0 and 1)
   --out DIR             report directory (bench/results; smoke: a temp dir)
 environment: KAFKA_PORT (9092), SLUICE_BENCH_NODE_ARGS (node flags for gateway processes)`;
@@ -84,6 +87,7 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
       'soak-rate': { type: 'string' },
       'soak-sample-s': { type: 'string' },
       backend: { type: 'string', default: 'raw' },
+      auth: { type: 'string', default: 'none' },
       'sut-cpus': { type: 'string', default: '0' },
       'load-cpus': { type: 'string', default: '1' },
       out: { type: 'string' },
@@ -107,6 +111,7 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
   cpuList('sut-cpus');
   cpuList('load-cpus');
   if (values.backend !== 'raw' && values.backend !== 'sdk') throw new Error(`--backend must be raw or sdk\n${HELP}`);
+  if (values.auth !== 'none' && values.auth !== 'jwt') throw new Error(`--auth must be none or jwt\n${HELP}`);
   if (values.soak && values['no-soak']) throw new Error(`--soak and --no-soak exclude each other\n${HELP}`);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const outDir = values.out ? resolve(values.out) : smoke ? join(tmpdir(), `sluice-bench-smoke-${stamp}-${process.pid}`) : join(ROOT, 'bench', 'results');
@@ -125,6 +130,7 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
     peers: !smoke && !values['no-peers'],
     outDir,
     backendImpl: values.backend,
+    auth: values.auth,
     sutCpus: values['sut-cpus'],
     loadCpus: values['load-cpus'],
     gatewayNodeArgs: Object.freeze((env.SLUICE_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)),

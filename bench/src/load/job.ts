@@ -22,6 +22,8 @@ interface JobBase {
   clockTicks: number;
   /** The CPUs the measured processes are pinned to, whose busy and stolen time is measured over the window. */
   sutCpus: number[];
+  /** Bearer tokens, one per session (`Authorization` on every request of session i: `tokens[i % length]`). */
+  bearerTokens?: readonly string[];
 }
 
 /** Fixed offered rate, spread over `sessions` sessions; latency counts from each request's scheduled time. */

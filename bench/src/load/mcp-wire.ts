@@ -31,6 +31,7 @@ export class McpWire {
   private readonly path: string;
   private readonly callPrefix = '{"jsonrpc":"2.0","id":';
   private readonly callSuffix: string;
+  private opened = 0;
 
   constructor(
     url: string,
@@ -38,6 +39,7 @@ export class McpWire {
     tool: string,
     payloadBytes: number,
     private readonly expectTextBytes: number,
+    private readonly bearerTokens: readonly string[] = [],
   ) {
     const parsed = new URL(url);
     this.path = parsed.pathname + parsed.search;
@@ -45,13 +47,15 @@ export class McpWire {
     this.callSuffix = `,"method":"tools/call","params":${JSON.stringify(params)}}`;
   }
 
-  /** Opens a session: initialize, then notifications/initialized. */
+  /** Opens a session: initialize, then notifications/initialized; with bearer tokens, each session takes the next. */
   async open(): Promise<WireSession> {
-    const res = await this.post(INITIALIZE, BASE_HEADERS);
+    const token = this.bearerTokens.length > 0 ? this.bearerTokens[this.opened++ % this.bearerTokens.length] : undefined;
+    const base: Record<string, string> = token === undefined ? { ...BASE_HEADERS } : { ...BASE_HEADERS, authorization: `Bearer ${token}` };
+    const res = await this.post(INITIALIZE, base);
     const answer = await this.answer(res, 0);
     const id = headerValue(res.headers['mcp-session-id']);
     const version = typeof answer.result?.protocolVersion === 'string' ? answer.result.protocolVersion : PROTOCOL_VERSION;
-    const headers: Record<string, string> = { ...BASE_HEADERS, 'mcp-protocol-version': version };
+    const headers: Record<string, string> = { ...base, 'mcp-protocol-version': version };
     if (id !== null) headers['mcp-session-id'] = id;
     const note = await this.post(INITIALIZED, headers);
     await note.body.dump();

@@ -22,7 +22,7 @@ export async function runJob(job: LoadJob, onInterval?: (report: IntervalReport)
     bodyTimeout: job.timeoutMs,
     connect: { timeout: 5_000 },
   });
-  const wire = new McpWire(job.url, pool, job.tool, job.payloadBytes, job.expectTextBytes);
+  const wire = new McpWire(job.url, pool, job.tool, job.payloadBytes, job.expectTextBytes, job.bearerTokens ?? []);
   const window = new ResourceWindow(job.measure, job.clockTicks, 1000, job.sutCpus);
   let usage: ReturnType<ResourceWindow['end']> | null = null;
   const endWindow = (): void => {

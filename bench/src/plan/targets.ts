@@ -1,5 +1,6 @@
 import { PEER_TARGETS } from '../peers/index.js';
 import type { BenchSettings } from '../settings.js';
+import type { BenchAuth } from '../targets/bench-auth.js';
 import { directTarget } from '../targets/direct.js';
 import { floorTarget } from '../targets/floor.js';
 import type { Broker } from '../targets/kafka-broker.js';
@@ -27,7 +28,7 @@ export const FLOOR = 'F0';
  * The targets of a round, in order: the baseline first, the bare forwarder, then S1–S4, the peers, and the control twin of the
  * baseline last (so the control pair brackets the round and shows its drift and noise).
  */
-export function planTargets(settings: Readonly<BenchSettings>, broker: () => Broker | null, topicPrefix: string): PlannedTarget[] {
+export function planTargets(settings: Readonly<BenchSettings>, broker: () => Broker | null, topicPrefix: string, auth: BenchAuth | null): PlannedTarget[] {
   const all: PlannedTarget[] = [
     { id: BASELINE, title: 'direct (load generator → backend)', target: directTarget('direct'), sweeps: true, kind: 'direct' },
     {
@@ -40,13 +41,13 @@ export function planTargets(settings: Readonly<BenchSettings>, broker: () => Bro
     {
       id: 'S1',
       title: 'Sluice embedded, policy off, audit off',
-      target: sluiceEmbeddedTarget('s1', { policy: false, audit: false }, settings),
+      target: sluiceEmbeddedTarget('s1', { policy: false, audit: false }, settings, auth),
       sweeps: false,
       kind: 'sluice',
     },
-    { id: 'S2', title: 'Sluice embedded, default policy, audit off', target: sluiceEmbeddedTarget('s2', { policy: true, audit: false }, settings), sweeps: false, kind: 'sluice' },
-    { id: 'S3', title: 'Sluice embedded, default policy, chDB audit', target: sluiceEmbeddedTarget('s3', { policy: true, audit: true }, settings), sweeps: true, kind: 'sluice' },
-    { id: 'S4', title: 'Sluice on Kafka, four role processes', target: sluiceKafkaTarget('s4', settings, broker, topicPrefix), sweeps: false, kind: 'sluice' },
+    { id: 'S2', title: 'Sluice embedded, default policy, audit off', target: sluiceEmbeddedTarget('s2', { policy: true, audit: false }, settings, auth), sweeps: false, kind: 'sluice' },
+    { id: 'S3', title: 'Sluice embedded, default policy, chDB audit', target: sluiceEmbeddedTarget('s3', { policy: true, audit: true }, settings, auth), sweeps: true, kind: 'sluice' },
+    { id: 'S4', title: 'Sluice on Kafka, four role processes', target: sluiceKafkaTarget('s4', settings, broker, topicPrefix, auth), sweeps: false, kind: 'sluice' },
     ...(settings.peers
       ? PEER_TARGETS.map((target): PlannedTarget => ({ id: `peer:${target.name}`, title: target.name, target, sweeps: false, kind: 'peer' }))
       : []),

@@ -37,6 +37,7 @@ export function jobFor(settings: Readonly<BenchSettings>, spec: CaseSpec, runnin
     measure: measureGroups(running, backend.pid),
     clockTicks: settings.clockTicks,
     sutCpus: parseCpuList(settings.sutCpus),
+    ...(running.bearerTokens ? { bearerTokens: running.bearerTokens.slice(0, Math.max(1, spec.sessions)) } : {}),
   };
   if (spec.load === 'open') return { ...base, kind: 'open', rate: spec.rate ?? 1, sessions: spec.sessions, maxConnections: 256 };
   return { ...base, kind: spec.load, sessions: spec.sessions };

@@ -6,6 +6,7 @@ import type { BenchReport } from '../report/bench-report.js';
 import { checkFloors } from '../report/floors.js';
 import { machineInfo } from '../report/machine.js';
 import type { BenchSettings } from '../settings.js';
+import { createBenchAuth } from '../targets/bench-auth.js';
 import { obtainBroker, type Broker } from '../targets/kafka-broker.js';
 import { sluiceKafkaTarget } from '../targets/sluice-kafka.js';
 import type { SluiceTarget } from '../targets/sluice-target.js';
@@ -39,7 +40,10 @@ export async function runBench(settings: Readonly<BenchSettings>, command: strin
   }
   const forgetBroker = broker ? onCleanup(() => broker?.stop() ?? Promise.resolve()) : () => undefined;
   if (broker) notes.push(`Kafka broker ${broker.address}: ${broker.note}; topics prefixed ${topicPrefix} (left on the broker).`);
-  const targets = planTargets(settings, () => broker, topicPrefix);
+  const auth = settings.auth === 'jwt' ? await createBenchAuth() : null;
+  const forgetAuth = auth ? onCleanup(() => Promise.resolve(auth.dispose())) : () => undefined;
+  if (auth) notes.push('--auth jwt: every Sluice target requires a bearer JWT (ES256, keys from a JWKS file, verified once per token, then cached); the generator sends one per session. Direct, floor and peer targets get no token.');
+  const targets = planTargets(settings, () => broker, topicPrefix, auth);
   const plan = planCases(settings);
   const unavailable: BenchReport['unavailable'] = [];
   const runnable = [];
@@ -61,7 +65,7 @@ export async function runBench(settings: Readonly<BenchSettings>, command: strin
       for (const t of runnable.filter((p) => soaked.includes(p.id))) {
         log(`soak: ${t.id} at ${settings.soakRate}/s for ${settings.soakSeconds} s`);
         // Topics of its own: records the matrix left uncommitted would otherwise reach the soak's fresh audit store.
-        const target = t.id === 'S4' ? sluiceKafkaTarget('s4-soak', settings, () => broker, `${topicPrefix}soak.`) : (t.target as SluiceTarget);
+        const target = t.id === 'S4' ? sluiceKafkaTarget('s4-soak', settings, () => broker, `${topicPrefix}soak.`, auth) : (t.target as SluiceTarget);
         soak.push(await runSoak(settings, t.id, target, backend, log));
       }
     }
@@ -69,6 +73,8 @@ export async function runBench(settings: Readonly<BenchSettings>, command: strin
     await backend.stop();
     forgetBroker();
     await broker?.stop();
+    forgetAuth();
+    auth?.dispose();
   }
 
   const summary = summarize(matrix.runs, plan.cases);
@@ -85,6 +91,7 @@ export async function runBench(settings: Readonly<BenchSettings>, command: strin
     settings: {
       rounds: settings.rounds,
       backend: settings.backendImpl,
+      auth: settings.auth,
       'gateway node flags': settings.gatewayNodeArgs.join(' ') || '(none)',
       'soak rate/s': settings.soak ? settings.soakRate : 'no soak',
     },

@@ -97,6 +97,7 @@ export async function runSoak(
       rate: settings.soakRate,
       sessions: 8,
       maxConnections: 256,
+      ...(running.bearerTokens ? { bearerTokens: running.bearerTokens.slice(0, 8) } : {}),
       intervalMs: settings.soakSampleSeconds * 1000,
     };
     outcome.load = await runLoad(settings, job, (report) => outcome.intervals.push(report));

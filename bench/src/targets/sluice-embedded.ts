@@ -3,6 +3,7 @@ import { freePort } from '../run/managed-process.js';
 import type { BenchSettings } from '../settings.js';
 import { sluiceYaml } from './sluice-config.js';
 import { readAdminToken, startSluiceProcess } from './sluice-process.js';
+import type { BenchAuth } from './bench-auth.js';
 import type { SluiceRunning, SluiceTarget } from './sluice-target.js';
 import { scratchDir } from './scratch-dir.js';
 import type { BackendEndpoint } from './target.js';
@@ -14,7 +15,7 @@ export interface EmbeddedMode {
 }
 
 /** S1–S3: every role in one process on the in-memory bus, with policy and chDB audit on or off. */
-export function sluiceEmbeddedTarget(name: string, mode: EmbeddedMode, settings: Readonly<BenchSettings>): SluiceTarget {
+export function sluiceEmbeddedTarget(name: string, mode: EmbeddedMode, settings: Readonly<BenchSettings>, auth: BenchAuth | null): SluiceTarget {
   return {
     name,
     available: () => Promise.resolve({ ok: true }),
@@ -28,6 +29,7 @@ export function sluiceEmbeddedTarget(name: string, mode: EmbeddedMode, settings:
         policy: mode.policy,
         auditPath: mode.audit ? join(scratch.dir, 'audit') : null,
         kafka: null,
+        auth,
       });
       let proc;
       try {
@@ -45,7 +47,9 @@ export function sluiceEmbeddedTarget(name: string, mode: EmbeddedMode, settings:
           mode: 'embedded: one process, in-memory bus',
           policy: mode.policy ? 'default bundle' : 'off',
           audit: mode.audit ? 'chDB (embedded)' : 'off',
+          auth: auth ? 'bearer JWT (ES256, JWKS file)' : 'off',
         },
+        ...(auth ? { bearerTokens: auth.tokens } : {}),
         adminPorts: [adminPort],
         auditAdminPort: mode.audit ? adminPort : null,
         adminToken: readAdminToken(scratch.dir),

@@ -4,6 +4,7 @@ import type { BenchSettings } from '../settings.js';
 import type { Broker } from './kafka-broker.js';
 import { sluiceYaml } from './sluice-config.js';
 import { readAdminToken, startSluiceProcess } from './sluice-process.js';
+import type { BenchAuth } from './bench-auth.js';
 import type { SluiceRunning, SluiceTarget } from './sluice-target.js';
 import { scratchDir } from './scratch-dir.js';
 import type { BackendEndpoint } from './target.js';
@@ -14,7 +15,7 @@ const ROLES = ['ingress', 'policy-worker', 'router', 'audit-sink'] as const;
  * S4: the four roles as four processes on the local Kafka broker, policy on, chDB audit in the audit-sink
  * process. `topicPrefix` should be fresh for a run; starts within a run reuse it (consumer groups resume).
  */
-export function sluiceKafkaTarget(name: string, settings: Readonly<BenchSettings>, broker: () => Broker | null, topicPrefix: string): SluiceTarget {
+export function sluiceKafkaTarget(name: string, settings: Readonly<BenchSettings>, broker: () => Broker | null, topicPrefix: string, auth: BenchAuth | null): SluiceTarget {
   return {
     name,
     async available() {
@@ -43,6 +44,7 @@ export function sluiceKafkaTarget(name: string, settings: Readonly<BenchSettings
               auditPath: join(scratch.dir, 'audit'),
               kafka: { broker: kafka.address, topicPrefix },
               nodeId: 'bench-edge-1',
+              auth,
             });
             const proc = await startSluiceProcess(settings, role, { dir: scratch.dir, yaml }, [role], admin[role]);
             procs.push(proc);
@@ -62,7 +64,9 @@ export function sluiceKafkaTarget(name: string, settings: Readonly<BenchSettings
             policy: 'default bundle',
             audit: 'chDB in the audit-sink process',
             broker: `${kafka.address} (Kafka ${kafka.version ?? '?'}; ${kafka.note})`,
+            auth: auth ? 'bearer JWT (ES256, JWKS file)' : 'off',
           },
+          ...(auth ? { bearerTokens: auth.tokens } : {}),
           adminPorts: ROLES.map((r) => admin[r]),
           auditAdminPort: admin['audit-sink'],
           adminToken: readAdminToken(scratch.dir),

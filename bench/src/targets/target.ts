@@ -18,6 +18,8 @@ export interface RunningTarget {
   auxiliaryPids: Record<string, number[]>;
   /** Versions and settings, for the report. */
   describe: Record<string, string>;
+  /** Bearer tokens the generator sends, one per session, when the target requires them. */
+  bearerTokens?: readonly string[];
   stop(): Promise<void>;
 }
 

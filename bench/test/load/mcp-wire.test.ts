@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McpWire } from '../../src/load/mcp-wire.js';
 
 /** A server that answers every request as an SSE stream (a notification first, then the answer), like some gateways. */
-function sseServer(): Server {
+function sseServer(seen: Array<string | undefined>): Server {
   return createServer((req, res) => {
+    seen.push(req.headers.authorization);
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
@@ -21,7 +22,8 @@ function sseServer(): Server {
 }
 
 describe('McpWire over an SSE-answering server', () => {
-  const server = sseServer();
+  const authorizations: Array<string | undefined> = [];
+  const server = sseServer(authorizations);
   let pool: Pool;
   let url: string;
   beforeAll(async () => {
@@ -41,5 +43,25 @@ describe('McpWire over an SSE-answering server', () => {
     expect(session.headers).toMatchObject({ 'mcp-session-id': 'abc', 'mcp-protocol-version': '2025-03-26' });
     await wire.call(session, 7);
     await expect(new McpWire(url, pool, 'x__echo', 64, 65).call(session, 8)).rejects.toThrow(/expected 65/);
+  });
+
+  it('sends each session its own bearer token on every request, and none without tokens', async () => {
+    const wire = new McpWire(url, pool, 'x__echo', 8, 8, ['token-a', 'token-b']);
+    authorizations.length = 0;
+    const [a, b, c] = [await wire.open(), await wire.open(), await wire.open()];
+    await wire.call(a, 1);
+    await wire.call(b, 2);
+    await wire.call(c, 3);
+    expect(authorizations).toEqual([
+      ...Array<string>(2).fill('Bearer token-a'),
+      ...Array<string>(2).fill('Bearer token-b'),
+      ...Array<string>(2).fill('Bearer token-a'),
+      'Bearer token-a',
+      'Bearer token-b',
+      'Bearer token-a',
+    ]);
+    authorizations.length = 0;
+    await new McpWire(url, pool, 'x__echo', 8, 8).open();
+    expect(authorizations).toEqual([undefined, undefined]);
   });
 });
