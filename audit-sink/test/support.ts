@@ -77,7 +77,7 @@ export function oneOfEach(sessionId: string, requestId: string): SluiceEvent[] {
   const t0 = 1_767_225_600_000;
   return [
     newEvent('session.opened', { protocolVersion: '2025-06-18', transport: 'streamable-http', clientName: 'claude-code', clientVersion: '1.0' }, { ...envelope(sessionId, null, null), time: t0 }),
-    newEvent('client.message', { kind: 'request', method: 'tools/call', jsonrpcId: '7' }, { ...envelope(sessionId, requestId, request), time: t0 + 10 }),
+    newEvent('client.message', { kind: 'request', method: 'tools/call', jsonrpcId: '7', redaction: null }, { ...envelope(sessionId, requestId, request), time: t0 + 10 }),
     newEvent(
       'policy.decision',
       {
@@ -109,6 +109,7 @@ export function oneOfEach(sessionId: string, requestId: string): SluiceEvent[] {
         requestTime: t0 + 10,
         requestBytes: Buffer.byteLength(JSON.stringify(request)),
         latencyMs: 26,
+        redaction: null,
       },
       { ...envelope(sessionId, requestId, response), time: t0 + 36 },
     ),
@@ -126,7 +127,7 @@ export function erroredCall(sessionId: string, requestId: string, time: number):
   const env = envelope(sessionId, requestId, { jsonrpc: '2.0', id: requestId, method: 'tools/call' });
   const jsonrpcId = JSON.stringify(requestId);
   return [
-    newEvent('client.message', { kind: 'request', method: 'tools/call', jsonrpcId }, { ...env, time }),
+    newEvent('client.message', { kind: 'request', method: 'tools/call', jsonrpcId, redaction: null }, { ...env, time }),
     newEvent(
       'policy.decision',
       { allow: true, reason: 'ok', revision: 'rev-42', inputHash: '00'.repeat(32), input: '{}', method: 'tools/call', jsonrpcId, server: 'everything', tool: 'echo', requestTime: time },
@@ -147,6 +148,7 @@ export function erroredCall(sessionId: string, requestId: string, time: number):
         requestTime: time,
         requestBytes: 60,
         latencyMs: 4,
+        redaction: null,
       },
       { ...envelope(sessionId, requestId, { jsonrpc: '2.0', id: requestId, error: { code: -32603, message: 'boom' } }), time: time + 4 },
     ),

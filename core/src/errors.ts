@@ -4,6 +4,7 @@ export const CORE_ERRORS = {
   SLUICE_CONFIG_UNREADABLE: { retriable: false, message: 'configuration file cannot be read or parsed' },
   SLUICE_BUS_CLOSED: { retriable: false, message: 'the bus is closed' },
   SLUICE_BUS_UNKNOWN_TOPIC: { retriable: false, message: 'the topic does not exist' },
+  SLUICE_REDACTION_KEY_UNUSABLE: { retriable: false, message: 'the generated redaction key file cannot be read or made, or is open to other users' },
   SLUICE_BUS_BROKER_ERROR: { retriable: true, message: 'the broker failed or refused a request; retriable when the Kafka client says so' },
 } as const;
 

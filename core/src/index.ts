@@ -10,6 +10,7 @@ export * from './events/index.js';
 export { uuidv7 } from './ids.js';
 export { createHostCheck, isLoopbackHost, parseHost, LOOPBACK_HOST_NAMES, type HostCheck, type HostCheckOptions, type HostName } from './http/host.js';
 export { LOG_STACK_CHARS, LOG_STRING_CHARS, clipText, createLogger, sessionTag, type Logger } from './log.js';
+export * from './redaction/index.js';
 export { createMetrics, Registry, type Metrics } from './metrics.js';
 export * from './service.js';
 export { TimeoutQueue, type QueuedTimeout } from './timeout-queue.js';

@@ -1,4 +1,4 @@
-import { createHostCheck, partitionForKey, TimeoutQueue, type RunningService, type ServiceContext } from '@sluice/core';
+import { createHostCheck, createRedactor, partitionForKey, TimeoutQueue, type RunningService, type ServiceContext } from '@sluice/core';
 import { createAuthenticator } from './auth/authenticator.js';
 import { IngressError } from './errors.js';
 import { PendingRequests } from './replies/pending-requests.js';
@@ -50,10 +50,13 @@ export async function startIngress(ctx: ServiceContext, options: IngressOptions 
   }
   const auth = createAuthenticator(config.ingress.auth, config.ingress.tenant);
   if (!auth.enabled) logger.warn({ host: config.listen.host }, 'ingress.auth configures neither oauth nor apiKeys: /mcp serves every caller as anonymous (loopback only)');
+  const redactor = await createRedactor(config);
+  if (!redactor) logger.warn('redaction.enabled is false: secrets in tool arguments and results are stored as sent');
   const rt: IngressRuntime = {
     config: config.ingress,
     hosts,
     auth,
+    redactor,
     events,
     logger,
     metrics,

@@ -1,4 +1,4 @@
-import type { Logger, RunningService, ServerConfig, ServiceContext, Subscription } from '@sluice/core';
+import { createRedactor, type Logger, type RunningService, type ServerConfig, type ServiceContext, type Subscription } from '@sluice/core';
 import type { Backend } from './backends/backend.js';
 import { createBackend } from './backends/create.js';
 import type { BackoffOptions } from './backends/mcp-backend.js';
@@ -37,6 +37,7 @@ export async function startRouter(ctx: ServiceContext, options: RouterOptions = 
   for (const [name, config] of Object.entries(ctx.config.servers)) {
     servers[name] = { backend: build(name, config, logger, options.backoff), prefix: config.prefix, timeoutMs: config.timeoutMs, tenants: config.tenants };
   }
+  const redactor = await createRedactor(ctx.config);
   const registry = new ToolRegistry(servers, logger);
   const publisher = new SnapshotPublisher(ctx.events, () => registry.snapshot(), ctx.config.ingress.tenant, logger);
   const inFlight = new InFlightRequests();
@@ -52,6 +53,7 @@ export async function startRouter(ctx: ServiceContext, options: RouterOptions = 
       events: ctx.events,
       logger,
       inFlight,
+      redactor,
       semaphore: new Semaphore(options.maxInFlight ?? 256),
     });
     subscription = await ctx.events.subscribe({ group: ROUTER_GROUP, topics: ['decisions'] }, handler);

@@ -45,7 +45,15 @@ const EVENTS = {
     type: 'session.closed',
     body: { reason: 'idle-timeout' },
   },
-  'client.message': { ...envelope(3), type: 'client.message', body: { kind: 'request', method: 'tools/call', jsonrpcId: '3' } },
+  'client.message': {
+    ...envelope(3, {
+      message: Buffer.from(
+        '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"deploy","arguments":{"key":"[redacted:aws-access-key-id:5d41402abc4b2a76]","q":"naïve ✓"}}}',
+      ),
+    }),
+    type: 'client.message',
+    body: { kind: 'request', method: 'tools/call', jsonrpcId: '3', redaction: { revision: '9e107d9d372bb682', count: 1 } },
+  },
   'policy.decision': {
     ...envelope(4),
     type: 'policy.decision',
@@ -82,6 +90,7 @@ const EVENTS = {
       requestTime: 1_750_000_003_000,
       requestBytes: 121,
       latencyMs: 42,
+      redaction: null,
     },
   },
   'registry.snapshot': {

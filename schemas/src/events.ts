@@ -62,6 +62,17 @@ export interface SessionClosedBody {
   reason: string;
 }
 
+/**
+ * What the gateway redacted from an event's message before it was stored (since schema version 3 of
+ * `client.message` and `backend.message`; null when nothing was redacted and in events of earlier versions).
+ */
+export interface Redaction {
+  /** Revision (a hash) of the redaction rule set that ran. */
+  revision: string;
+  /** How many values were replaced by a redaction marker. */
+  count: number;
+}
+
 /** Body of `client.message`: a JSON-RPC message a client sent. */
 export interface ClientMessageBody {
   /** A string in the schema, so the set can grow without breaking old readers. */
@@ -69,6 +80,8 @@ export interface ClientMessageBody {
   method: string | null;
   /** The JSON-RPC id, JSON-encoded (so 1 and "1" stay distinct); null for notifications. */
   jsonrpcId: string | null;
+  /** Set when secrets in the message were replaced by markers; null otherwise. */
+  redaction: Redaction | null;
 }
 
 /** Body of `policy.decision`: one decision per client message, which the event carries. */
@@ -113,6 +126,8 @@ export interface BackendMessageBody {
   requestBytes: number | null;
   /** Whole milliseconds from the client message to this one (the schema stores a long). */
   latencyMs: number | null;
+  /** Set when secrets in the message were replaced by markers; null otherwise. */
+  redaction: Redaction | null;
 }
 
 /** A tool a backend server offers. */

@@ -89,6 +89,7 @@ describe('TypeScript types match the committed schemas', () => {
         requestTime: null,
         requestBytes: null,
         latencyMs: null,
+        redaction: null,
       },
     };
     expect(decodeEvent(encodeEvent(sparse))).toStrictEqual(sparse);

@@ -1,10 +1,10 @@
 import type { EnvelopeFields, EventOf, EventType } from '../src/index.js';
 
 /** Envelope with every field set, so a field missing from the schema cannot hide behind a null. */
-function envelope(n: number): EnvelopeFields {
+function envelope(n: number, schemaVersion = 2): EnvelopeFields {
   return {
     id: `0190f5c2-7b1e-7c3a-9f00-00000000000${n}`,
-    schemaVersion: 2,
+    schemaVersion,
     time: 1_760_000_000_000 + n,
     tenant: 'acme',
     principal: {
@@ -35,9 +35,9 @@ export const FULL_SAMPLES = {
   },
   'session.closed': { ...envelope(2), type: 'session.closed', body: { reason: 'client-delete' } },
   'client.message': {
-    ...envelope(3),
+    ...envelope(3, 3),
     type: 'client.message',
-    body: { kind: 'request', method: 'tools/call', jsonrpcId: '"abc"' },
+    body: { kind: 'request', method: 'tools/call', jsonrpcId: '"abc"', redaction: { revision: 'b3f1c2d4e5a69788', count: 2 } },
   },
   'policy.decision': {
     ...envelope(4),
@@ -61,7 +61,7 @@ export const FULL_SAMPLES = {
     body: { server: 'filesystem', tool: 'read_file', method: 'tools/call', jsonrpcId: '5' },
   },
   'backend.message': {
-    ...envelope(6),
+    ...envelope(6, 3),
     type: 'backend.message',
     body: {
       terminal: true,
@@ -75,6 +75,7 @@ export const FULL_SAMPLES = {
       requestTime: 1_760_000_000_001,
       requestBytes: 2048,
       latencyMs: 37,
+      redaction: { revision: 'b3f1c2d4e5a69788', count: 1 },
     },
   },
   'registry.snapshot': {

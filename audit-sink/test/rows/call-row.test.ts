@@ -21,6 +21,7 @@ const reply = (body: Partial<BackendMessageBody>, requestId: string | null = 'r-
       requestTime: null,
       requestBytes: null,
       latencyMs: null,
+      redaction: null,
       ...body,
     },
     { ...envelope('s-1', requestId, { jsonrpc: '2.0', id: 1, result: {} }), time: 1_767_225_600_500 },

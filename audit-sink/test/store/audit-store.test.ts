@@ -218,7 +218,7 @@ describe('audit store on chDB', () => {
     const text = 'a "quoted" \\ back\\slash,\ttab\nnewline\r\u0000nul \u00e9 \u2028 \u{1F600} \'single\'';
     const principal = { user: text, agent: null, roles: [text, "it's"], scopes: [text], environment: text, authMethod: 'none' as const, tokenId: text };
     const env = { ...envelope('s-1', 'r-1', { jsonrpc: '2.0', id: 1, method: text }), principal };
-    const event = newEvent('client.message', { kind: 'request', method: text, jsonrpcId: JSON.stringify(text) }, { ...env, time: 1_767_225_600_000 });
+    const event = newEvent('client.message', { kind: 'request', method: text, jsonrpcId: JSON.stringify(text), redaction: null }, { ...env, time: 1_767_225_600_000 });
     store = await openAuditStore(chdbAudit(dir.path), silent);
     await store.write(toAuditBatch(consumed([event])));
     const [row] = jsonRows<Record<string, unknown>>(

@@ -38,7 +38,7 @@ export class CallEvents {
       i % 2 === 0
         ? newEvent('session.opened', { protocolVersion: '2025-06-18', transport: 'streamable-http', clientName: 'bench', clientVersion: '1.0' }, { ...env, requestId: null, time })
         : newEvent('session.closed', { reason: 'client closed' }, { ...env, requestId: null, time: time + 3 }),
-      newEvent('client.message', { kind: 'request', method: 'tools/call', jsonrpcId }, { ...env, message: request, time }),
+      newEvent('client.message', { kind: 'request', method: 'tools/call', jsonrpcId, redaction: null }, { ...env, message: request, time }),
       newEvent(
         'policy.decision',
         { allow: true, reason: 'allowed by default', revision: 'rev-42', inputHash: 'ab'.repeat(32), input: '{"method":"tools/call","tool":"echo"}', ...target, requestTime: time },
@@ -47,7 +47,7 @@ export class CallEvents {
       newEvent('dispatch', target, { ...env, time: time + 1 }),
       newEvent(
         'backend.message',
-        { terminal: true, outcome: 'ok', errorCode: null, ...target, policyRevision: 'rev-42', requestTime: time, requestBytes: request.byteLength, latencyMs: 2 },
+        { terminal: true, outcome: 'ok', errorCode: null, ...target, policyRevision: 'rev-42', requestTime: time, requestBytes: request.byteLength, latencyMs: 2, redaction: null },
         { ...env, message: response, time: time + 2 },
       ),
     ];

@@ -30,7 +30,7 @@ async function hop(): Promise<void> {
   const n = next++;
   const requestId = `r-${n}`;
   const handled = new Promise<void>((resolve) => waiting.set(requestId, resolve));
-  const body = { kind: 'request' as const, method: 'tools/call', jsonrpcId: String(n) };
+  const body = { kind: 'request' as const, method: 'tools/call', jsonrpcId: String(n), redaction: null };
   await events.publish('requests', [newEvent('client.message', body, { tenant: 'default', sessionId: `s-${n % keys}`, requestId, message })]);
   await handled;
 }

@@ -29,11 +29,11 @@ function traffic(tenant: string, calls: number): SluiceEvent[] {
   for (let i = 0; i < calls; i++) {
     const requestId = `r-${tenant}-${i}`;
     const env = { tenant, sessionId, requestId, principal: { user: `${tenant}-user`, agent: 'agent', roles: [] } };
-    events.push(newEvent('client.message', { kind: 'request', method: 'tools/call', jsonrpcId: String(i) }, env));
+    events.push(newEvent('client.message', { kind: 'request', method: 'tools/call', jsonrpcId: String(i), redaction: null }, env));
     events.push(
       newEvent(
         'backend.message',
-        { terminal: true, outcome: 'ok', errorCode: null, method: 'tools/call', jsonrpcId: String(i), server: 'everything', tool: 'echo', policyRevision: 'r', requestTime: null, requestBytes: 10, latencyMs: 3 },
+        { terminal: true, outcome: 'ok', errorCode: null, method: 'tools/call', jsonrpcId: String(i), server: 'everything', tool: 'echo', policyRevision: 'r', requestTime: null, requestBytes: 10, latencyMs: 3, redaction: null },
         env,
       ),
     );

@@ -7,11 +7,14 @@ import { ConfigError } from '../errors.js';
 import { checkHosts, resolveAdminCredentials, resolveAdminOAuth } from './admin.js';
 import { resolveIngressAuth } from './auth.js';
 import { CONFIG_SCHEMA } from './schema.js';
+import { compileRuleSet, RuleSetProblem } from '../redaction/rule-set.js';
+import { resolveSecrets, type SecretSources } from './secrets.js';
 import { normalizeServer } from './servers.js';
 import type { SluiceConfig } from './types.js';
 
 const ajv = new Ajv({ useDefaults: true, discriminator: true, allErrors: false, strict: false });
 const validate = ajv.compile(CONFIG_SCHEMA);
+const MIN_HASH_KEY_CHARS = 16;
 
 /** The environment, as config reads it (only config reads it: `admin.tokenEnv`, `${env:...}`, a stdio server's base). */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -56,10 +59,27 @@ function normalize(raw: Record<string, any>, file: string, env: Environment): Sl
   if (config.audit.kind === 'chdb') config.audit.path = abs(config.audit.path);
   if (config.policy.bundle) config.policy.bundle = abs(config.policy.bundle);
   for (const [name, server] of Object.entries(config.servers)) normalizeServer(name, server, { env, base, file });
+  normalizeRedaction(config, { env, base, file });
   if (config.listen.port !== 0 && config.listen.port === config.admin.port && config.listen.host === config.admin.host) {
     throw new ConfigError('SLUICE_CONFIG_INVALID', file, 'admin.port', `must differ from listen.port (${config.listen.port})`);
   }
   return config;
+}
+
+function normalizeRedaction(config: SluiceConfig, sources: SecretSources): void {
+  const { redaction } = config;
+  if (redaction.hashKey !== null) {
+    redaction.hashKey = resolveSecrets(redaction.hashKey, 'redaction.hashKey', sources);
+    if (redaction.hashKey.length < MIN_HASH_KEY_CHARS) {
+      throw new ConfigError('SLUICE_CONFIG_INVALID', sources.file, 'redaction.hashKey', `must hold at least ${MIN_HASH_KEY_CHARS} characters`);
+    }
+  }
+  try {
+    compileRuleSet(redaction);
+  } catch (err) {
+    if (err instanceof RuleSetProblem) throw new ConfigError('SLUICE_CONFIG_INVALID', sources.file, err.key, err.reason);
+    throw err;
+  }
 }
 
 function toConfigError(file: string, error: ErrorObject | undefined): ConfigError {

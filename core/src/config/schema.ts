@@ -1,3 +1,5 @@
+import { BUILTIN_RULE_NAMES } from '../redaction/builtin-rules.js';
+
 const listen = {
   type: 'object',
   additionalProperties: false,
@@ -316,6 +318,35 @@ export const CONFIG_SCHEMA = {
             additionalProperties: false,
           },
         ],
+      },
+    },
+    redaction: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean', default: true },
+        hashKey: { type: ['string', 'null'], minLength: 1, default: null },
+        builtins: { type: 'array', items: { enum: BUILTIN_RULE_NAMES }, uniqueItems: true, default: [...BUILTIN_RULE_NAMES] },
+        rules: {
+          type: 'array',
+          default: [],
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'pattern'],
+            properties: {
+              name: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,39}$' },
+              pattern: { type: 'string', minLength: 1, maxLength: 1000 },
+              ignoreCase: { type: 'boolean', default: false },
+            },
+          },
+        },
+        tools: {
+          type: 'object',
+          default: {},
+          additionalProperties: { type: 'array', items: { type: 'string', pattern: '^\\$', maxLength: 1000 }, minItems: 1 },
+        },
       },
     },
     log: {

@@ -1,3 +1,5 @@
+import type { BuiltinRuleName } from '../redaction/builtin-rules.js';
+
 /** A host and port to listen on. */
 export interface ListenConfig {
   host: string;
@@ -291,6 +293,31 @@ export interface SessionLimits {
 }
 
 /** The whole, validated, frozen configuration. */
+/** An extra redaction rule: values (or parts of string values) matching `pattern` are redacted. */
+export interface RedactionRuleConfig {
+  /** Names the rule in markers (`[redacted:<name>:<hash>]`). */
+  name: string;
+  /** A JavaScript regular expression; a named group `secret` limits what is replaced to that group. */
+  pattern: string;
+  ignoreCase: boolean;
+}
+
+/** What is redacted from messages before they reach the bus, and how markers are keyed. */
+export interface RedactionConfig {
+  /** False turns redaction off: messages are stored as received. */
+  enabled: boolean;
+  /**
+   * Key of the marker hashes (`${env:NAME}` and `${file:path}` resolved at load), or null for a key generated once
+   * at `<dataDir>/redaction-key`.
+   */
+  hashKey: string | null;
+  /** Built-in secret patterns in force (default: all). */
+  builtins: BuiltinRuleName[];
+  rules: RedactionRuleConfig[];
+  /** JSON paths (RFC 9535) per exposed tool name, evaluated on a tools/call's `params` and on its response's `result`. */
+  tools: Record<string, string[]>;
+}
+
 export interface SluiceConfig {
   /** Absolute path of the file this was read from, or null. */
   file: string | null;
@@ -303,5 +330,6 @@ export interface SluiceConfig {
   policy: PolicyConfig;
   ingress: IngressConfig;
   servers: Record<string, ServerConfig>;
+  redaction: RedactionConfig;
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }

@@ -37,7 +37,7 @@ describe('EventLog on the in-memory bus', () => {
     const events = await log();
     const message = new TextEncoder().encode('{"jsonrpc":"2.0","id":1,"method":"tools/call"}');
     const published: SluiceEvent = {
-      ...newEvent('client.message', { kind: 'request', method: 'tools/call', jsonrpcId: '1' }, { tenant: 'acme', sessionId: 's1', message }),
+      ...newEvent('client.message', { kind: 'request', method: 'tools/call', jsonrpcId: '1', redaction: null }, { tenant: 'acme', sessionId: 's1', message }),
       schemaVersion: 0,
     };
     const first = consume(events, 'one');
@@ -71,7 +71,7 @@ describe('EventLog on the in-memory bus', () => {
     await events.ensureTopics();
     const reader = consume(events, 'reader');
     await reader.ready;
-    const event = newEvent('client.message', { kind: 'request', method: 'ping', jsonrpcId: '1' }, { tenant: 'acme', sessionId: 's1' });
+    const event = newEvent('client.message', { kind: 'request', method: 'ping', jsonrpcId: '1', redaction: null }, { tenant: 'acme', sessionId: 's1' });
     await events.publish('requests', [event]);
     await until(() => reader.seen.length === 1);
     expect(typeof produced[0]!.value).toBe('function');

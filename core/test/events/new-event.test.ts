@@ -2,7 +2,7 @@ import { decodeEvent, encodeEvent, type Principal } from '@sluice/schemas';
 import { describe, expect, it } from 'vitest';
 import { carry, newEvent } from '../../src/events/new-event.js';
 
-const body = { kind: 'request', method: 'tools/call', jsonrpcId: '1' } as const;
+const body = { kind: 'request', method: 'tools/call', jsonrpcId: '1', redaction: null } as const;
 
 describe('newEvent principal', () => {
   it('is nobody, with no credential, when the producer names no principal', () => {

@@ -121,13 +121,18 @@ async function initialize(rt: IngressRuntime, input: Omit<Accepted, 'session'>, 
   });
 }
 
-/** Publishes one client.message; acknowledges notifications and responses, or waits for a request's reply. */
+/** Publishes one client.message, its secrets redacted; acknowledges notifications and responses, or waits for a request's reply. */
 async function forward(rt: IngressRuntime, accepted: Accepted, hooks?: FlightHooks): Promise<void> {
   const { exchange, mode, message, bytes, session, startedAt } = accepted;
   const requestId = uuidv7();
   const method = message.kind === 'response' ? null : message.method;
   const jsonrpcId = message.kind === 'notification' ? null : JSON.stringify(message.id);
-  const event = newEvent('client.message', { kind: message.kind, method, jsonrpcId }, { ...envelopeFor(rt, session, exchange.head), requestId, message: bytes });
+  const redacted = rt.redactor?.redact(bytes) ?? null;
+  const event = newEvent(
+    'client.message',
+    { kind: message.kind, method, jsonrpcId, redaction: redacted?.redaction ?? null },
+    { ...envelopeFor(rt, session, exchange.head), requestId, message: redacted?.bytes ?? bytes },
+  );
 
   if (message.kind !== 'request') {
     try {

@@ -1,4 +1,4 @@
-import type { EventLog, HostCheck, IngressConfig, Logger, Metrics, TimeoutQueue } from '@sluice/core';
+import type { EventLog, HostCheck, IngressConfig, Logger, Metrics, Redactor, TimeoutQueue } from '@sluice/core';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { SseStreamOptions } from '../http/sse-stream.js';
 import { methodLabel } from '../jsonrpc/methods.js';
@@ -25,6 +25,8 @@ export interface IngressRuntime {
   readonly hosts: HostCheck;
   /** The authenticate phase (`ingress.auth`). */
   readonly auth: Authenticator;
+  /** Replaces secrets in client messages before they are published; null when `redaction.enabled` is false. */
+  readonly redactor: Redactor | null;
   readonly events: EventLog;
   readonly logger: Logger;
   readonly metrics: Metrics;

@@ -47,7 +47,7 @@ describe('replies: own partition only, and timeouts', () => {
     const request = h.router.seen.find((e) => e.body.jsonrpcId === '2' && e.body.method === 'tools/call')!;
     const late = newEvent(
       'backend.message',
-      { terminal: true, outcome: 'ok', errorCode: null, method: 'tools/call', jsonrpcId: '2', server: null, tool: null, policyRevision: null, requestTime: null, requestBytes: null, latencyMs: null },
+      { terminal: true, outcome: 'ok', errorCode: null, method: 'tools/call', jsonrpcId: '2', server: null, tool: null, policyRevision: null, requestTime: null, requestBytes: null, latencyMs: null, redaction: null },
       { ...carry(request), message: Buffer.from('{"jsonrpc":"2.0","id":2,"result":{"late":true}}') },
     );
     await h.events.publish('replies', [late]);

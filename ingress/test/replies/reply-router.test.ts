@@ -20,6 +20,7 @@ const body = (terminal: boolean): BackendMessageBody => ({
   requestTime: null,
   requestBytes: null,
   latencyMs: null,
+  redaction: null,
 });
 
 function reply(terminal: boolean, sessionId: string, requestId: string | null, text: string): EventOf<'backend.message'> {

@@ -39,7 +39,7 @@ describe('G1: durable before acknowledged', () => {
     expect(response.status).toBe(202);
     expect(await response.text()).toBe('');
     const stored = await h.waitFor((e): e is EventOf<'client.message'> => e.type === 'client.message' && e.body.method === 'notifications/progress');
-    expect(stored.body).toEqual({ kind: 'notification', method: 'notifications/progress', jsonrpcId: null });
+    expect(stored.body).toEqual({ kind: 'notification', method: 'notifications/progress', jsonrpcId: null, redaction: null });
     expect(JSON.parse(Buffer.from(stored.message!).toString('utf8'))).toEqual(progress);
   });
 

@@ -4,6 +4,9 @@ import type { SluiceEvent } from '@sluice/schemas';
 import { startIngress, type IngressOptions, type RunningIngress } from '../../src/index.js';
 import { startTestRouter, type TestRouter } from './test-router.js';
 
+/** Key of the redaction markers in ingress tests (set, so no key file is made). */
+export const TEST_REDACTION_KEY = 'ingress-test-redaction-key';
+
 /** Knobs of one test ingress. */
 export interface HarnessOptions {
   bus?: Bus;
@@ -13,6 +16,8 @@ export interface HarnessOptions {
   allowedHosts?: string[];
   /** Further `ingress` configuration keys (header limits, write timeout, session bounds). */
   config?: Record<string, unknown>;
+  /** `redaction` configuration keys; `hashKey` defaults to {@link TEST_REDACTION_KEY}. */
+  redaction?: Record<string, unknown>;
   ingress?: IngressOptions;
 }
 
@@ -48,6 +53,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         allowedHosts: options.allowedHosts ?? [],
         ...options.config,
       },
+      redaction: { hashKey: TEST_REDACTION_KEY, ...options.redaction },
     }),
     'ingress-test.yaml',
   );

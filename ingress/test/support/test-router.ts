@@ -117,5 +117,6 @@ function body(request: EventOf<'client.message'>, terminal: boolean): BackendMes
     requestTime: request.time,
     requestBytes: request.message?.length ?? null,
     latencyMs: null,
+    redaction: null,
   };
 }

@@ -62,7 +62,7 @@ export function requestEvent(
   const message = id === null ? { jsonrpc: '2.0', method, params } : { jsonrpc: '2.0', id, method, params };
   return newEvent(
     'client.message',
-    { kind: id === null ? 'notification' : 'request', method, jsonrpcId: id === null ? null : JSON.stringify(id) },
+    { kind: id === null ? 'notification' : 'request', method, jsonrpcId: id === null ? null : JSON.stringify(id), redaction: null },
     {
       tenant: options.tenant ?? 'acme',
       principal: options.principal ?? (options.roles ? { ...PRINCIPAL, roles: options.roles } : PRINCIPAL),

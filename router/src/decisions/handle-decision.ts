@@ -1,4 +1,4 @@
-import { sessionTag, type EventLog, type Logger } from '@sluice/core';
+import { sessionTag, type EventLog, type Logger, type Redactor } from '@sluice/core';
 import type { EventOf } from '@sluice/schemas';
 import type { Semaphore } from '../concurrency/semaphore.js';
 import { JsonRpcWireError, RouterError } from '../errors.js';
@@ -15,6 +15,8 @@ export interface DecisionDeps {
   events: EventLog;
   logger: Logger;
   inFlight: InFlightRequests;
+  /** Replaces secrets in replies before they are published; null when `redaction.enabled` is false. */
+  redactor: Redactor | null;
   /** Bounds the requests being answered at once, across all partitions. */
   semaphore: Semaphore;
 }
@@ -58,7 +60,8 @@ export function handleDecision(deps: DecisionDeps, decision: EventOf<'policy.dec
             abort: request.abort,
           })
         : denied(decision);
-      await deps.events.publish('replies', [replyEvent(decision, message.method, message.id, result)]);
+      const tool = message.method === 'tools/call' && typeof message.params?.name === 'string' ? message.params.name : null;
+      await deps.events.publish('replies', [replyEvent(decision, message.method, message.id, result, { redactor: deps.redactor, tool })]);
     } finally {
       release();
       request.end();

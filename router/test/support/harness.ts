@@ -52,8 +52,8 @@ export class Harness {
   }
 
   /** A service context for `servers` (configuration as written in the YAML file). */
-  context(servers: Record<string, unknown>): ServiceContext {
-    return { config: testConfig(servers), events: this.events, logger: createLogger('silent'), metrics: createMetrics() };
+  context(servers: Record<string, unknown>, redaction: Record<string, unknown> = {}): ServiceContext {
+    return { config: testConfig(servers, redaction), events: this.events, logger: createLogger('silent'), metrics: createMetrics() };
   }
 
   /** Every event appended so far, decoded, in append order. */
@@ -144,9 +144,13 @@ export interface DecisionOptions {
   principal?: PrincipalInit;
 }
 
-/** A validated configuration with these servers and otherwise defaults. */
-export function testConfig(servers: Record<string, unknown>): SluiceConfig {
-  return parseConfig(JSON.stringify({ servers, audit: { kind: 'off' }, log: { level: 'silent' } }), 'router-test.yaml');
+/** Key of the redaction markers in router tests (set, so no key file is made). */
+export const TEST_REDACTION_KEY = 'router-test-redaction-key';
+
+/** A validated configuration with these servers, these `redaction` keys, and otherwise defaults. */
+export function testConfig(servers: Record<string, unknown>, redaction: Record<string, unknown> = {}): SluiceConfig {
+  const config = { servers, audit: { kind: 'off' }, log: { level: 'silent' }, redaction: { hashKey: TEST_REDACTION_KEY, ...redaction } };
+  return parseConfig(JSON.stringify(config), 'router-test.yaml');
 }
 
 /** Waits until `check` is true. */
