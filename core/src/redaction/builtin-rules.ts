@@ -22,7 +22,8 @@ export type BuiltinRuleName = (typeof BUILTIN_RULE_NAMES)[number];
 export const BUILTIN_PATTERNS: Readonly<Record<Exclude<BuiltinRuleName, 'json-key'>, RegExp>> = {
   'aws-access-key-id': /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g,
   // A secret access key is 40 base64 characters with nothing to tell it apart, so only in context: after its name.
-  'aws-secret-access-key': /aws_?secret_?(?:access_?)?key["']?\s*[:=]\s*["']?(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi,
+  // Quotes may be escaped: the pre-check reads the raw JSON text.
+  'aws-secret-access-key': /aws_?secret_?(?:access_?)?key[\\"']{0,2}\s*[:=]\s*[\\"']{0,2}(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi,
   'api-key': /\b(?:sk-(?:proj-|ant-|live-|test-|svcacct-)?[A-Za-z0-9_-]{20,}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,})/g,
   'github-token': /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/g,
   'slack-token': /\bxox[abposre]-[A-Za-z0-9-]{10,}/g,
