@@ -36,8 +36,18 @@ const SECRET_KEY_SUFFIX = /(?:password|passwd|passphrase|secret|token|apikey|acc
 // MCP's own keys that end like a credential but are not one.
 const NOT_SECRET_KEYS = new Set(['progresstoken']);
 
-/** Cheap test of a message's text for a key `isSecretKeyName` might accept; false means no JSON key needs a look. */
-export const SECRET_KEY_HINT = /(?:passw|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|authorization|cookie)[^"]*"\s*:/i;
+// The end of a JSON key: an unescaped quote, then the colon.
+const KEY_END = /(?<!\\)"\s*:/g;
+
+/** Whether the raw JSON text has a key {@link isSecretKeyName} accepts; a scan of the keys, far cheaper than a parse. */
+export function hasSecretKey(text: string): boolean {
+  KEY_END.lastIndex = 0;
+  for (let end = KEY_END.exec(text); end !== null; end = KEY_END.exec(text)) {
+    const start = text.lastIndexOf('"', end.index - 1);
+    if (start >= 0 && isSecretKeyName(text.slice(start + 1, end.index))) return true;
+  }
+  return false;
+}
 
 /** Whether a JSON key names a credential: its letters and digits, lower-cased, end in a credential word. */
 export function isSecretKeyName(key: string): boolean {

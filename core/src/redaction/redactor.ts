@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { exec, type JsonValue } from 'jsonpath-rfc9535';
 import type { Redaction } from '@sluice/schemas';
 import { rememberMessageJson } from '../events/message-json.js';
-import { SECRET_KEY_HINT, isSecretKeyName } from './builtin-rules.js';
+import { hasSecretKey, isSecretKeyName } from './builtin-rules.js';
 import type { RuleSet } from './rule-set.js';
 
 /** A message with its secrets replaced, and what to record about it. */
@@ -12,8 +12,6 @@ export interface RedactedMessage {
 }
 
 const MARKER = /^\[redacted:[a-z0-9-]+:[0-9a-f]{16}\]$/;
-// An escape could spell a secret the raw text does not show; such messages are always parsed and walked.
-const ESCAPE = /\\[u/]/;
 const HASH_HEX = 16;
 const PATH_RULE = 'path';
 
@@ -73,8 +71,9 @@ export class Redactor {
   }
 
   private mayHoldSecret(text: string): boolean {
-    if (ESCAPE.test(text)) return true;
-    if (this.rules.secretKeys && SECRET_KEY_HINT.test(text)) return true;
+    // An escape could spell a secret the raw text does not show; such messages are always parsed and walked.
+    if (text.includes('\\u') || text.includes('\\/')) return true;
+    if (this.rules.secretKeys && hasSecretKey(text)) return true;
     for (const { pattern } of this.rules.patterns) {
       pattern.lastIndex = 0;
       if (pattern.test(text)) return true;
