@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayProcess, freePort, scratch, sql, writeConfig } from '../src/harness.js';
+import { GatewayProcess, eventually, freePort, scratch, sql, writeConfig } from '../src/harness.js';
 import { ACME, GLOBEX, SCOPE, identityConfig, principalRows, pythonCallTool } from '../src/identity.js';
 import { connectClient, firstText, sessionIdOf } from '../src/mcp.js';
 import { jwtClaims, startOidcProvider, type OidcProvider } from '../src/oidc.js';
@@ -139,7 +139,7 @@ ${identityConfig(provider)}`,
   });
 });
 
-describe('identity end to end, Kafka mode: four roles in four processes', () => {
+describe('identity end to end, Kafka mode: four roles in four processes, the TypeScript and Python clients', () => {
   const tmp = scratch('identity-kafka');
   const procs: GatewayProcess[] = [];
   let provider: OidcProvider;
@@ -183,6 +183,43 @@ ${identityConfig(provider)}`,
     }
     const [row] = await principalRows(procs[ROLES.indexOf('audit-sink')]!, ACME.id, 'echo');
     expect(row).toMatchObject({ server: 'acme', outcome: 'ok', tenant: 'acme', principal_user: ACME.id, roles: ['analyst'], scopes: [SCOPE], auth_method: 'oauth', token_id: jwtClaims(token).jti });
+  });
+
+  it("serves Python's mcp client with a token: its tenant's tools only, one call through all four roles, its principal in sluice.calls", async () => {
+    const token = await provider.token(GLOBEX);
+    const out = await pythonCallTool(`http://127.0.0.1:${mcpPort}/mcp`, token, 'globex__echo', { message: 'python over kafka' });
+    expect(out.tools).toContain('globex__echo');
+    expect(out.tools.every((n) => n.startsWith('globex__'))).toBe(true);
+    expect(out).toMatchObject({ isError: false, text: 'Echo: python over kafka' });
+
+    const audit = procs[ROLES.indexOf('audit-sink')]!;
+    const [row] = await principalRows(audit, GLOBEX.id, 'echo');
+    expect(row).toEqual({
+      tool: 'echo',
+      server: 'globex',
+      outcome: 'ok',
+      tenant: 'globex',
+      principal_user: GLOBEX.id,
+      agent: GLOBEX.id,
+      roles: ['ops', 'oncall'],
+      scopes: [SCOPE],
+      auth_method: 'oauth',
+      token_id: jwtClaims(token).jti,
+    });
+    // The call's records from ingress, the policy-worker and the router (dispatch, reply), stored by the audit-sink.
+    const types = await eventually(
+      async () => {
+        const rows = await sql<{ type: string }>(
+          audit,
+          `SELECT DISTINCT type FROM sluice.events WHERE request_id IN
+             (SELECT request_id FROM sluice.calls WHERE agent = '${GLOBEX.id}' AND method = 'tools/call' AND tool = 'echo') ORDER BY type`,
+        );
+        return rows.length >= 4 ? rows.map((r) => r.type) : undefined;
+      },
+      30_000,
+      "the Python call's events",
+    );
+    expect(types).toEqual(['backend.message', 'client.message', 'dispatch', 'policy.decision']);
   });
 });
 
