@@ -117,6 +117,12 @@ export const INGRESS_ERRORS = {
     wire: { status: 503, jsonRpcCode: -32000 },
     description: 'initialize refused: this node holds ingress.sessions.max sessions. Retry later or on another node.',
   },
+  SLUICE_INGRESS_SESSION_RATE_LIMITED: {
+    retriable: true,
+    wire: { status: 429, jsonRpcCode: -32000 },
+    description:
+      'initialize refused: the client (its verified principal when ingress.auth is configured, else its address) opened more than ingress.sessions.createPerMinute sessions in the last minute. Retry after the seconds in the Retry-After header.',
+  },
   SLUICE_INGRESS_TOO_MANY_SESSIONS_FOR_ADDRESS: {
     retriable: true,
     wire: { status: 429, jsonRpcCode: -32000 },

@@ -3,6 +3,7 @@ import { createAuthenticator } from './auth/authenticator.js';
 import { IngressError } from './errors.js';
 import { PendingRequests } from './replies/pending-requests.js';
 import { createReplyHandler } from './replies/reply-router.js';
+import { CreationRate } from './sessions/creation-rate.js';
 import { SessionStore } from './sessions/session-store.js';
 import { MCP_PATH } from './streamable-http/protocol.js';
 import { createRouteHandler } from './streamable-http/route.js';
@@ -48,7 +49,7 @@ export async function startIngress(ctx: ServiceContext, options: IngressOptions 
   if (hosts.anyHost) {
     logger.warn({ host: config.listen.host }, 'listen.host is not loopback and ingress.allowedHosts is empty: any Host header is accepted on /mcp');
   }
-  const auth = createAuthenticator(config.ingress.auth, config.ingress.tenant);
+  const auth = createAuthenticator(config.ingress.auth, config.ingress);
   if (!auth.enabled) logger.warn({ host: config.listen.host }, 'ingress.auth configures neither oauth nor apiKeys: /mcp serves every caller as anonymous (loopback only)');
   const redactor = await createRedactor(config);
   if (!redactor) logger.warn('redaction.enabled is false: secrets in tool arguments and results are stored as sent');
@@ -65,6 +66,7 @@ export async function startIngress(ctx: ServiceContext, options: IngressOptions 
     sessions: new SessionStore(config.ingress.sessions, (session, reason) => {
       recordSessionClosed(rt, session, reason, null).catch((err: unknown) => logger.warn({ err, sessionId: session.id }, 'could not record session.closed'));
     }),
+    creationRate: new CreationRate(config.ingress.sessions.createPerMinute),
     pending: new PendingRequests(),
     requestTimeouts: new TimeoutQueue(config.ingress.requestTimeoutMs),
     writeTimeouts: new TimeoutQueue(config.ingress.writeTimeoutMs),

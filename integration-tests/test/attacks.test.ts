@@ -76,7 +76,7 @@ describe('attacks on a running gateway: each fails safely, and a normal call wor
       `listen: { host: 127.0.0.1, port: ${mcpPort} }
 admin: { host: 127.0.0.1, port: ${adminPort} }
 audit: { kind: chdb, path: audit, batchMaxMs: 200, sql: { maxExecutionMs: 1000 } }
-ingress: { sessions: { maxPerAddress: 40 } }
+ingress: { sessions: { maxPerAddress: 40, createPerMinute: 100000 } }
 log: { level: warn }
 servers:
   everything: { transport: stdio, command: ${process.execPath}, args: [${EVERYTHING}, stdio] }

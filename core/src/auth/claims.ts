@@ -7,6 +7,8 @@ const MAX_LIST = 64;
 /** Who a verified token names, read through a claim mapping; `tenant` is null when the mapping or the token has none. */
 export interface TokenIdentity {
   readonly tenant: string | null;
+  /** The environment the token names (`claims.environment`); null when the mapping or the token has none. */
+  readonly environment: string | null;
   readonly user: string | null;
   readonly agent: string | null;
   readonly roles: readonly string[];
@@ -19,10 +21,11 @@ export interface TokenIdentity {
  * The identity a verified token names, read through `claims`. A value over 256 characters, or not a string, counts as
  * absent; a list claim keeps its first 64 strings.
  */
-export function identityFromClaims(payload: JWTPayload, claims: OAuthClaimsConfig): TokenIdentity {
+export function identityFromClaims(payload: JWTPayload, claims: OAuthClaimsConfig & { environment?: string | null }): TokenIdentity {
   const agent = claims.agent === null ? (text(payload['client_id']) ?? text(payload.azp)) : text(payload[claims.agent]);
   return {
     tenant: claims.tenant === null ? null : text(payload[claims.tenant]),
+    environment: claims.environment == null ? null : text(payload[claims.environment]),
     user: text(payload[claims.user]),
     agent,
     roles: list(payload[claims.roles]),

@@ -48,6 +48,10 @@ const claimMapping = (tenant: string | null) =>
       roles: { ...claimName, default: 'roles' },
     },
   }) as const;
+const ingressClaimMapping = {
+  ...claimMapping(null),
+  properties: { ...claimMapping(null).properties, environment: { ...claimName, type: ['string', 'null'], default: null } },
+} as const;
 const jwtAlgorithms = { type: 'array', minItems: 1, items: { enum: ASYMMETRIC_JWT_ALGORITHMS }, default: [...ASYMMETRIC_JWT_ALGORITHMS] } as const;
 const clockToleranceS = { type: 'integer', minimum: 0, maximum: 300, default: 30 } as const;
 const scopes = { type: 'array', items: { type: 'string', pattern: '^[\\x21\\x23-\\x5b\\x5d-\\x7e]+$' }, default: [] } as const;
@@ -58,6 +62,7 @@ const apiKey = {
   properties: {
     sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
     tenant: { type: ['string', 'null'], minLength: 1, default: null },
+    environment: { type: ['string', 'null'], minLength: 1, default: null },
     user: { type: ['string', 'null'], minLength: 1, default: null },
     agent: { type: 'string', minLength: 1 },
     roles: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
@@ -98,7 +103,7 @@ const ingressAuth = {
         clockToleranceS,
         requiredScopes: scopes,
         scopesSupported: scopes,
-        claims: claimMapping(null),
+        claims: ingressClaimMapping,
         cacheSize: { type: 'integer', minimum: 0, maximum: 1000000, default: 10000 },
       },
     },
@@ -226,6 +231,7 @@ export const CONFIG_SCHEMA = {
         allowedHosts: hosts,
         requestTimeoutMs: { type: 'integer', minimum: 100, maximum: 3600000, default: 60000 },
         tenant: { type: 'string', minLength: 1, default: 'default' },
+        environment: { type: ['string', 'null'], minLength: 1, default: null },
         maxHeaders: { type: 'integer', minimum: 8, maximum: 48, default: 40 },
         maxHeaderBytes: { type: 'integer', minimum: 1024, maximum: 65536, default: 8192 },
         writeTimeoutMs: { type: 'integer', minimum: 50, maximum: 600000, default: 30000 },
@@ -239,6 +245,7 @@ export const CONFIG_SCHEMA = {
             maxPerAddress: { type: 'integer', minimum: 1, maximum: 1000000, default: 100 },
             idleTtlMs: { type: 'integer', minimum: 50, maximum: 604800000, default: 1800000 },
             maxLifetimeMs: { type: 'integer', minimum: 50, maximum: 2592000000, default: 86400000 },
+            createPerMinute: { type: 'integer', minimum: 1, maximum: 1000000, default: 60 },
           },
         },
       },
@@ -264,6 +271,7 @@ export const CONFIG_SCHEMA = {
               timeoutMs: timeoutMs,
               idempotentTools: names,
               tenants: restriction,
+              environments: restriction,
               roles: restriction,
             },
             required: ['command'],
@@ -312,6 +320,7 @@ export const CONFIG_SCHEMA = {
               timeoutMs: timeoutMs,
               idempotentTools: names,
               tenants: restriction,
+              environments: restriction,
               roles: restriction,
             },
             required: ['url'],

@@ -117,6 +117,8 @@ interface ServerCommon {
   idempotentTools: string[];
   /** Tenants that may list and call its tools; null: every tenant. */
   tenants: string[] | null;
+  /** Environments (the principal's `environment`) that may list and call its tools; null: every environment. */
+  environments: string[] | null;
   /** Roles that may call its tools (one is enough); null: any principal. Enforced by the default policy. */
   roles: string[] | null;
 }
@@ -195,6 +197,8 @@ export interface IngressConfig {
   requestTimeoutMs: number;
   /** Tenant recorded for clients (until authentication assigns one). */
   tenant: string;
+  /** Environment recorded for clients whose token or API key names none; null: none. */
+  environment: string | null;
   /** Most header fields a request may carry; more is answered 431 and the connection closed. */
   maxHeaders: number;
   /** Most bytes of request line and header fields; more is answered 431 and the connection closed. */
@@ -235,7 +239,7 @@ export interface OAuthConfig {
   /** `scopes_supported` of the protected resource metadata. Default: `requiredScopes`. */
   scopesSupported: string[];
   /** Claims the principal is read from. */
-  claims: OAuthClaimsConfig;
+  claims: IngressClaimsConfig;
   /** Verified tokens remembered (by SHA-256) until they expire, so later requests skip the signature check. */
   cacheSize: number;
 }
@@ -248,6 +252,12 @@ export interface OAuthClaimsConfig {
   /** Claim naming the agent; null: `client_id`, else `azp`. */
   agent: string | null;
   roles: string;
+}
+
+/** The claim mapping of tokens at the ingress, which also names the principal's environment. */
+export interface IngressClaimsConfig extends OAuthClaimsConfig {
+  /** Claim naming the environment (for example `production`); null: none (`ingress.environment` then applies). */
+  environment: string | null;
 }
 
 /** How the gateway asks the issuer whether an opaque token is active (RFC 7662). */
@@ -275,6 +285,8 @@ export interface ApiKeysConfig {
 export interface ApiKeyEntry {
   sha256: string;
   tenant: string | null;
+  /** The environment the key is valid in; null: `ingress.environment`. */
+  environment: string | null;
   user: string | null;
   agent: string;
   roles: string[];
@@ -290,6 +302,8 @@ export interface SessionLimits {
   idleTtlMs: number;
   /** A session is closed this long after it opened, however active. */
   maxLifetimeMs: number;
+  /** Sessions one owner (principal, else client address) may open per minute; also the burst. Past it: 429. */
+  createPerMinute: number;
 }
 
 /** The whole, validated, frozen configuration. */

@@ -45,12 +45,13 @@ describe('configuration', () => {
     expect(config.policy).toEqual({ bundle: null, enabled: true });
     expect(config.ingress.maxBodyBytes).toBe(4 * 1024 * 1024);
     expect(config.ingress).toMatchObject({ maxHeaders: 40, maxHeaderBytes: 8192, writeTimeoutMs: 30000 });
-    expect(config.ingress.sessions).toEqual({ max: 10000, maxPerAddress: 100, idleTtlMs: 1800000, maxLifetimeMs: 86400000 });
+    expect(config.ingress.sessions).toEqual({ max: 10000, maxPerAddress: 100, idleTtlMs: 1800000, maxLifetimeMs: 86400000, createPerMinute: 60 });
+    expect(config.ingress.environment).toBeNull();
     expect(() => parseConfig('ingress: { maxHeaders: 49 }', 'a.yaml')).toThrow(/ingress\.maxHeaders/);
     expect(config.ingress.nodeId).toMatch(/^[A-Za-z0-9._-]+$/);
     const server = config.servers.everything!;
     expect(server.transport === 'stdio' && server.args).toEqual(['/etc/sluice/server.js', 'stdio']);
-    expect(server).toMatchObject({ prefix: true, timeoutMs: 30000, tenants: null, roles: null });
+    expect(server).toMatchObject({ prefix: true, timeoutMs: 30000, tenants: null, environments: null, roles: null });
     expect(Object.isFrozen(config.servers)).toBe(true);
     expect(() => {
       (config.listen as { port: number }).port = 1;
@@ -66,12 +67,28 @@ describe('configuration', () => {
     expect(config.audit).toMatchObject({ kind: 'clickhouse', url: 'http://127.0.0.1:8123', username: 'default' });
   });
 
-  it('restricts a server to tenants and roles', () => {
+  it('restricts a server to tenants, environments and roles', () => {
     const config = parseConfig(
-      'servers:\n  books: { transport: streamable-http, url: "http://127.0.0.1:1/mcp", tenants: [acme], roles: [finance, admin] }\n',
+      'servers:\n  books: { transport: streamable-http, url: "http://127.0.0.1:1/mcp", tenants: [acme], environments: [production], roles: [finance, admin] }\n',
       'x.yaml',
     );
-    expect(config.servers.books).toMatchObject({ tenants: ['acme'], roles: ['finance', 'admin'] });
+    expect(config.servers.books).toMatchObject({ tenants: ['acme'], environments: ['production'], roles: ['finance', 'admin'] });
+  });
+
+  it('reads the environment of principals from a claim, an API key, or the listener default', () => {
+    const config = parseConfig(
+      `ingress:
+  environment: development
+  auth:
+    oauth: { issuer: "https://op.example", jwksUri: "https://op.example/jwks", claims: { environment: env } }
+    apiKeys: { keys: [{ sha256: "${'a'.repeat(64)}", agent: ci, environment: staging }] }
+`,
+      'x.yaml',
+    );
+    expect(config.ingress.environment).toBe('development');
+    expect(config.ingress.auth.oauth?.claims).toMatchObject({ environment: 'env', tenant: null });
+    expect(config.ingress.auth.apiKeys?.keys[0]).toMatchObject({ environment: 'staging' });
+    expect(() => parseConfig('admin: { oauth: { issuer: "https://op.example", audience: a, claims: { environment: env } } }', 'a.yaml')).toThrow(/admin\.oauth\.claims\.environment/);
   });
 
   it.each([
@@ -87,6 +104,8 @@ describe('configuration', () => {
     ['servers: { a_: { transport: stdio, command: x } }', 'servers.a_', 'is not a valid name'],
     ['servers: { a: { transport: stdio, command: x, tenants: [] } }', 'servers.a.tenants', 'must NOT have fewer than 1 items'],
     ['servers: { a: { transport: stdio, command: x, tenants: acme } }', 'servers.a.tenants', 'must be array,null'],
+    ['servers: { a: { transport: stdio, command: x, environments: [] } }', 'servers.a.environments', 'must NOT have fewer than 1 items'],
+    ['ingress: { sessions: { createPerMinute: 0 } }', 'ingress.sessions.createPerMinute', 'must be >= 1'],
     ['servers: { a: { transport: stdio, command: x, roles: [""] } }', 'servers.a.roles.0', 'must NOT have fewer than 1 characters'],
     ['lisen: { port: 1 }', 'lisen', 'unknown key'],
     ['log: { level: loud }', 'log.level', 'must be one of'],

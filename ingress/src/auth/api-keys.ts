@@ -1,15 +1,16 @@
 import type { ApiKeysConfig } from '@sluice/core';
-import type { VerifiedPrincipal } from './principal.js';
+import type { PrincipalDefaults, VerifiedPrincipal } from './principal.js';
 import { sha256Hex } from './token-cache.js';
 
 /** API keys by the SHA-256 of the key; the config holds only the hashes, and events name a key by its hash's first 12 digits. */
 export class ApiKeys {
   private readonly byDigest = new Map<string, VerifiedPrincipal>();
 
-  constructor(config: ApiKeysConfig, defaultTenant: string) {
+  constructor(config: ApiKeysConfig, defaults: PrincipalDefaults) {
     for (const key of config.keys) {
       this.byDigest.set(key.sha256, {
-        tenant: key.tenant ?? defaultTenant,
+        tenant: key.tenant ?? defaults.tenant,
+        environment: key.environment ?? defaults.environment,
         user: key.user,
         agent: key.agent,
         roles: [...key.roles],

@@ -3,7 +3,7 @@ import { IngressError, WireError } from '../errors.js';
 import type { HeaderMap, RequestHead } from '../http/exchange.js';
 import { ApiKeys } from './api-keys.js';
 import { createIntrospector, type IntrospectionVerdict } from './introspector.js';
-import type { VerifiedPrincipal } from './principal.js';
+import type { PrincipalDefaults, VerifiedPrincipal } from './principal.js';
 import { publishMetadata, type PublishedMetadata } from './protected-resource.js';
 import { sha256Hex, TokenCache } from './token-cache.js';
 
@@ -36,10 +36,10 @@ const ANONYMOUS: AuthOutcome = { principal: null, refusal: null };
 const COMPACT_JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const BEARER = /^Bearer +([\x21-\x7e]+) *$/i;
 
-/** The authenticator of `auth`; `defaultTenant` is `ingress.tenant`. */
-export function createAuthenticator(auth: IngressAuthConfig, defaultTenant: string): Authenticator {
+/** The authenticator of `auth`; `defaults` are `ingress.tenant` and `ingress.environment`. */
+export function createAuthenticator(auth: IngressAuthConfig, defaults: PrincipalDefaults): Authenticator {
   const { oauth } = auth;
-  const apiKeys = auth.apiKeys ? new ApiKeys(auth.apiKeys, defaultTenant) : null;
+  const apiKeys = auth.apiKeys ? new ApiKeys(auth.apiKeys, defaults) : null;
   const verifier: JwtVerifier | null =
     oauth && (oauth.jwksUri !== null || oauth.jwksFile !== null) ? createJwtVerifier(oauth, oauth.jwksFile === null ? null : jwksFile(oauth.jwksFile)) : null;
   const introspector = oauth?.introspection ? createIntrospector(oauth.introspection, oauth.issuer, oauth.clockToleranceS) : null;
@@ -77,7 +77,12 @@ export function createAuthenticator(auth: IngressAuthConfig, defaultTenant: stri
     }
     if (verdict.rejection) return invalidToken(verdict.rejection.reason);
     const identity = identityFromClaims(verdict.payload, oauth!.claims);
-    const principal: VerifiedPrincipal = { ...identity, tenant: identity.tenant ?? defaultTenant, authMethod: 'oauth' };
+    const principal: VerifiedPrincipal = {
+      ...identity,
+      tenant: identity.tenant ?? defaults.tenant,
+      environment: identity.environment ?? defaults.environment,
+      authMethod: 'oauth',
+    };
     cache.set(digest, principal, (verdict.payload.exp ?? 0) * 1000 + leewayMs);
     return withScopes(principal);
   };
@@ -93,7 +98,12 @@ export function createAuthenticator(auth: IngressAuthConfig, defaultTenant: stri
     }
     if (verdict.rejection) return invalidToken(verdict.rejection.reason);
     const identity = identityFromClaims(verdict.claims, oauth!.claims);
-    const claimed: VerifiedPrincipal = { ...identity, tenant: identity.tenant ?? defaultTenant, authMethod: 'oauth' };
+    const claimed: VerifiedPrincipal = {
+      ...identity,
+      tenant: identity.tenant ?? defaults.tenant,
+      environment: identity.environment ?? defaults.environment,
+      authMethod: 'oauth',
+    };
     // An opaque token may be its own jti: the token itself never goes on events.
     const ownId = claimed.tokenId === null || claimed.tokenId === token;
     const principal = ownId ? { ...claimed, tokenId: `sha256:${digest.slice(0, 12)}` } : claimed;

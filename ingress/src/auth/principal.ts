@@ -9,6 +9,8 @@ export type AuthMethod = Exclude<EventAuthMethod, 'none'>;
  */
 export interface VerifiedPrincipal {
   readonly tenant: string;
+  /** The environment the credential is valid in (its claim or key entry, else `ingress.environment`); null: none. */
+  readonly environment: string | null;
   readonly user: string | null;
   readonly agent: string | null;
   readonly roles: readonly string[];
@@ -17,7 +19,16 @@ export interface VerifiedPrincipal {
   readonly tokenId: string | null;
 }
 
-/** The key sessions are bound to and counted by: the same caller, whichever of its tokens it presents. */
+/**
+ * The key sessions are bound to and counted by: the same caller, whichever of its tokens it presents, as long as they
+ * name the same environment (a session opened with a `staging` token cannot be carried on with a `production` one).
+ */
 export function principalKey(principal: VerifiedPrincipal): string {
-  return JSON.stringify([principal.authMethod, principal.tenant, principal.user, principal.agent]);
+  return JSON.stringify([principal.authMethod, principal.tenant, principal.user, principal.agent, principal.environment]);
+}
+
+/** What the listener assigns when a credential names no tenant or environment (`ingress.tenant`, `ingress.environment`). */
+export interface PrincipalDefaults {
+  readonly tenant: string;
+  readonly environment: string | null;
 }

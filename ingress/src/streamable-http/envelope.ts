@@ -12,8 +12,9 @@ export const MAX_TRACESTATE_CHARS = 512;
 const TRACESTATE = /^[\t\x20-\x7e]*$/;
 
 /**
- * Envelope fields for the events of one HTTP request: the tenant and principal (user, agent, roles, scopes, how it
- * authenticated and the token's id) the session was authenticated as — without authentication the configured tenant and `clientInfo.name` as agent —, this node
+ * Envelope fields for the events of one HTTP request: the tenant and principal (user, agent, roles, scopes, environment,
+ * how it authenticated and the token's id) the session was authenticated as — without authentication the configured
+ * tenant and environment and `clientInfo.name` as agent —, this node
  * and its reply partition, and the caller's trace continued with a new span (or a new trace). A `tracestate` longer than
  * {@link MAX_TRACESTATE_CHARS} or with characters outside printable ASCII is dropped, as W3C Trace Context allows.
  */
@@ -28,10 +29,11 @@ export function envelopeFor(rt: IngressRuntime, session: Session, head: TraceHea
           agent: principal.agent,
           roles: [...principal.roles],
           scopes: [...principal.scopes],
+          environment: principal.environment,
           authMethod: principal.authMethod,
           tokenId: principal.tokenId,
         }
-      : { user: null, agent: session.clientName, roles: [], authMethod: 'none' },
+      : { user: null, agent: session.clientName, roles: [], environment: rt.config.environment, authMethod: 'none' },
     sessionId: session.id,
     ingressNode: rt.nodeId,
     replyPartition: rt.replySlot,

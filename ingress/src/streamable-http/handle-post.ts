@@ -99,6 +99,11 @@ async function initialize(rt: IngressRuntime, input: Omit<Accepted, 'session'>, 
   const { init, error } = readInitializeParams(params);
   if (error) return reject(rt, exchange, error, 'initialize', startedAt, { id });
   const owner = ownerOf(exchange.head, principal);
+  const retryAfterS = rt.creationRate.take(owner);
+  if (retryAfterS !== null) {
+    const limited = new WireError('SLUICE_INGRESS_SESSION_RATE_LIMITED', `Too Many Requests: this client opens sessions too often; retry in ${retryAfterS} s`);
+    return reject(rt, exchange, limited, 'initialize', startedAt, { id, headers: { 'Retry-After': String(retryAfterS) } });
+  }
   const full = rt.sessions.refusal(owner);
   if (full) return reject(rt, exchange, full, 'initialize', startedAt, { id });
   const session = rt.sessions.create({ ...init, owner, principal });

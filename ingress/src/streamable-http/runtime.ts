@@ -3,6 +3,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { SseStreamOptions } from '../http/sse-stream.js';
 import { methodLabel } from '../jsonrpc/methods.js';
 import type { PendingRequests } from '../replies/pending-requests.js';
+import type { CreationRate } from '../sessions/creation-rate.js';
 import type { SessionStore } from '../sessions/session-store.js';
 
 /** How a client message ended at the ingress, as counted in `sluice_requests_total`. */
@@ -34,6 +35,8 @@ export interface IngressRuntime {
   /** The partition of `replies` this node reads; requests carry it so replies come back here. */
   readonly replySlot: number;
   readonly sessions: SessionStore;
+  /** How often each owner may open a session (`ingress.sessions.createPerMinute`). */
+  readonly creationRate: CreationRate;
   readonly pending: PendingRequests;
   /** The `requestTimeoutMs` of every request waiting for its reply, on one timer. */
   readonly requestTimeouts: TimeoutQueue;

@@ -29,7 +29,7 @@ function reply(terminal: boolean, sessionId: string, requestId: string | null, t
 
 function setup(): { handle: ReturnType<typeof createReplyHandler>; completed: string[]; res: FakeResponse; sessionId: string } {
   const pending = new PendingRequests();
-  const sessions = new SessionStore({ max: 10, maxPerAddress: 10, idleTtlMs: 60_000, maxLifetimeMs: 60_000 });
+  const sessions = new SessionStore({ max: 10, maxPerAddress: 10, idleTtlMs: 60_000, maxLifetimeMs: 60_000, createPerMinute: 60 });
   const completed: string[] = [];
   const session = sessions.create({ clientName: 'c', clientVersion: null, protocolVersion: '2025-11-25', owner: '127.0.0.1' });
   const flight: Flight = {

@@ -52,6 +52,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         allowedOrigins: options.allowedOrigins ?? [],
         allowedHosts: options.allowedHosts ?? [],
         ...options.config,
+        // Tests open many sessions from one address; the creation rate is tested with its own setting.
+        sessions: { createPerMinute: 1_000_000, ...(options.config?.['sessions'] as object | undefined) },
       },
       redaction: { hashKey: TEST_REDACTION_KEY, ...options.redaction },
     }),
