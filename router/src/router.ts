@@ -35,7 +35,7 @@ export async function startRouter(ctx: ServiceContext, options: RouterOptions = 
   const build = options.createBackend ?? createBackend;
   const servers: Record<string, RegistryServerOptions> = {};
   for (const [name, config] of Object.entries(ctx.config.servers)) {
-    servers[name] = { backend: build(name, config, logger, options.backoff), prefix: config.prefix, timeoutMs: config.timeoutMs, tenants: config.tenants };
+    servers[name] = { backend: build(name, config, logger, options.backoff), prefix: config.prefix, timeoutMs: config.timeoutMs, tenants: config.tenants, environments: config.environments };
   }
   const redactor = await createRedactor(ctx.config);
   const registry = new ToolRegistry(servers, logger);

@@ -1,4 +1,5 @@
 import { JsonRpcWireError } from '../errors.js';
+import { callerOf } from '../registry/registry.js';
 import { initializeResult } from './initialize.js';
 import { failed, succeeded, type MethodResult } from './method-result.js';
 import { callTool, type ToolCallContext } from './tools-call.js';
@@ -10,7 +11,7 @@ export interface RequestContext extends ToolCallContext {
 
 /**
  * Answers one allowed client request. `initialize`, `ping` and the list methods are answered by the gateway
- * itself (`tools/list` shows only the servers open to the request's tenant); `tools/call` goes to a backend;
+ * itself (`tools/list` shows only the servers open to the request's tenant and environment); `tools/call` goes to a backend;
  * any other method gets -32601.
  */
 export async function answerRequest(ctx: RequestContext): Promise<MethodResult> {
@@ -20,7 +21,7 @@ export async function answerRequest(ctx: RequestContext): Promise<MethodResult> 
     case 'ping':
       return succeeded({});
     case 'tools/list':
-      return succeeded({ tools: ctx.registry.listTools(ctx.decision.tenant) });
+      return succeeded({ tools: ctx.registry.listTools(callerOf(ctx.decision)) });
     case 'resources/list':
       return succeeded({ resources: [] });
     case 'resources/templates/list':

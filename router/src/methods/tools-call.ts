@@ -2,7 +2,7 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { carry, newEvent, type EventLog, type Logger } from '@sluice/core';
 import type { EventOf } from '@sluice/schemas';
 import { JsonRpcWireError, RouterError, isRouterError } from '../errors.js';
-import type { ResolvedTool, ToolRegistry } from '../registry/registry.js';
+import { callerOf, type ResolvedTool, type ToolRegistry } from '../registry/registry.js';
 import { isObject, type JsonRpcId } from './json-rpc.js';
 import { failed, invalidParams, succeeded, type MethodResult } from './method-result.js';
 
@@ -21,15 +21,15 @@ export interface ToolCallContext {
 }
 
 /**
- * `tools/call`: resolves the exposed name among the servers open to the request's tenant (a tool of another
- * tenant's server is unknown here even if a policy allowed it), records a `dispatch` event (durable before the backend is called, so
+ * `tools/call`: resolves the exposed name among the servers open to the request's tenant and environment (a tool
+ * of another tenant's or environment's server is unknown here even if a policy allowed it), records a `dispatch` event (durable before the backend is called, so
  * a router that dies mid-call leaves evidence that the call may have run), then calls the backend with the
  * server's timeout. A JSON-RPC error from the backend reaches the client unchanged.
  */
 export async function callTool(ctx: ToolCallContext): Promise<MethodResult> {
   const name = ctx.params?.name;
   if (typeof name !== 'string') return invalidParams('Invalid params: tools/call needs a tool name');
-  const resolved = ctx.registry.resolve(name, ctx.decision.tenant);
+  const resolved = ctx.registry.resolve(name, callerOf(ctx.decision));
   if (!resolved) return invalidParams(`Unknown tool: ${name}`, { server: null, tool: name });
   const target = { server: resolved.server, tool: resolved.tool.name };
   const args = ctx.params?.arguments;

@@ -1,6 +1,6 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '@sluice/core';
-import type { RegistrySnapshotBody } from '@sluice/schemas';
+import type { EnvelopeFields, RegistrySnapshotBody } from '@sluice/schemas';
 import type { Backend, BackendEvent } from '../backends/backend.js';
 import { exposeTools, type ExposedTools } from './exposed-names.js';
 
@@ -13,6 +13,19 @@ export interface RegistryServerOptions {
   timeoutMs: number;
   /** Tenants that may see and call its tools; null: every tenant. */
   tenants: readonly string[] | null;
+  /** Environments (the principal's `environment`) that may see and call its tools; null: every environment. */
+  environments: readonly string[] | null;
+}
+
+/** Whom a request comes from, as far as the servers open to it go: its tenant and its principal's environment. */
+export interface Caller {
+  readonly tenant: string;
+  readonly environment: string | null;
+}
+
+/** The caller an event speaks for. */
+export function callerOf(event: Pick<EnvelopeFields, 'tenant' | 'principal'>): Caller {
+  return { tenant: event.tenant, environment: event.principal.environment };
 }
 
 /** A tool found by its exposed name, with the server that runs it. */
@@ -81,21 +94,24 @@ export class ToolRegistry {
     this.started = true;
   }
 
-  /** The tool clients of `tenant` call `name`, if any: a tool of a server closed to the tenant is not found. */
-  resolve(name: string, tenant: string): ResolvedTool | undefined {
+  /**
+   * The tool `caller` calls `name`, if any: a tool of a server closed to the caller's tenant or environment is not
+   * found.
+   */
+  resolve(name: string, caller: Caller): ResolvedTool | undefined {
     const exposed = this.exposed.byName.get(name);
     if (!exposed) return undefined;
     const entry = this.entries.find((e) => e.name === exposed.server);
-    if (!entry || !openTo(entry, tenant)) return undefined;
+    if (!entry || !openTo(entry, caller)) return undefined;
     return { exposedName: exposed.exposedName, server: entry.name, tool: exposed.tool, backend: entry.backend, timeoutMs: entry.timeoutMs };
   }
 
   /**
-   * The tools `tenant` may use as the servers describe them (schemas, annotations, ...), under their exposed
-   * names; every tool when `tenant` is null.
+   * The tools `caller` may use as the servers describe them (schemas, annotations, ...), under their exposed
+   * names; every tool when `caller` is null.
    */
-  listTools(tenant: string | null): Tool[] {
-    const open = new Set(this.entries.filter((e) => tenant === null || openTo(e, tenant)).map((e) => e.name));
+  listTools(caller: Caller | null): Tool[] {
+    const open = new Set(this.entries.filter((e) => caller === null || openTo(e, caller)).map((e) => e.name));
     return this.exposed.list.filter((t) => open.has(t.server)).map((t) => ({ ...t.tool, name: t.exposedName }));
   }
 
@@ -177,6 +193,8 @@ export class ToolRegistry {
   }
 }
 
-function openTo(entry: Entry, tenant: string): boolean {
-  return entry.tenants === null || entry.tenants.includes(tenant);
+/** A server restricted to environments is closed to a principal without one. */
+function openTo(entry: Entry, caller: Caller): boolean {
+  const { tenants, environments } = entry;
+  return (tenants === null || tenants.includes(caller.tenant)) && (environments === null || (caller.environment !== null && environments.includes(caller.environment)));
 }
