@@ -6,11 +6,13 @@
 #   kind       "request", "notification" or "response" (only requests are evaluated)
 #   method     the JSON-RPC method, or null
 #   tool       for tools/call: the tool name the client asked for (params.name), else null
-#   resolved   that name resolved against the registry: {server, tool, status, tenants, roles}, or null when no
-#              registered server provides it. status is "up" or "down"; tenants and roles come from
-#              servers.<name>.tenants and .roles in the configuration (null: every tenant, any principal)
+#   resolved   that name resolved against the registry: {server, tool, status, tenants, environments, roles}, or
+#              null when no registered server provides it. status is "up" or "down"; tenants, environments and
+#              roles come from servers.<name>.tenants, .environments and .roles in the configuration (null: every
+#              tenant, every environment, any principal)
 #   tenant     the caller's tenant
-#   principal  the subject: {user, agent, roles} (user and agent may be null; roles is a list)
+#   principal  the subject: {user, agent, roles, environment, ...} (user, agent and environment may be null;
+#              roles is a list)
 #   session    the MCP session id, or null
 #   time       epoch milliseconds of the client message (use it, never a clock: replay must agree)
 #
@@ -29,6 +31,8 @@ decision := {"allow": true, "reason": "not a tool call"} if {
 	input.resolved == null
 } else := {"allow": false, "reason": concat("", ["tool \"", input.tool, "\" is not available to tenant \"", input.tenant, "\""])} if {
 	not tenant_admitted
+} else := {"allow": false, "reason": concat("", ["tool \"", input.tool, "\" is not available ", environment_phrase])} if {
+	not environment_admitted
 } else := {"allow": false, "reason": concat("", ["tool \"", input.tool, "\" is provided by server \"", input.resolved.server, "\", which requires one of the roles: ", concat(", ", input.resolved.roles)])} if {
 	not role_admitted
 } else := {"allow": false, "reason": min(deny)} if {
@@ -55,3 +59,15 @@ role_admitted if not roles_listed
 role_admitted if input.resolved.roles[_] == input.principal.roles[_]
 
 roles_listed if is_array(input.resolved.roles)
+
+# A server restricted to environments is closed to a principal without one (null, or no key in older inputs).
+environment_admitted if not environments_listed
+
+environment_admitted if input.resolved.environments[_] == input.principal.environment
+
+environments_listed if is_array(input.resolved.environments)
+
+environment_phrase := concat("", ["in environment \"", input.principal.environment, "\""]) if {
+	is_string(input.principal.environment)
+} else := "without an environment"
+

@@ -12,6 +12,8 @@ export interface ResolvedTool {
   status: 'up' | 'down';
   /** `servers.<name>.tenants`: the tenants the server is open to; null: every tenant. */
   tenants: string[] | null;
+  /** `servers.<name>.environments`: the environments (the principal's `environment`) it is open to; null: every one. */
+  environments: string[] | null;
   /** `servers.<name>.roles`: roles of which the principal needs one; null: any principal. */
   roles: string[] | null;
 }

@@ -3,14 +3,15 @@ import { PolicyError } from '../errors.js';
 import type { ResolvedTool } from '../policy/input.js';
 import { indexTools, type IndexedTool } from './tool-index.js';
 
-/** Who may use a server, as configured (`servers.<name>.tenants` and `.roles`; null: everyone). */
+/** Who may use a server, as configured (`servers.<name>.tenants`, `.environments` and `.roles`; null: everyone). */
 export interface ServerAccess {
   readonly tenants: readonly string[] | null;
+  readonly environments: readonly string[] | null;
   readonly roles: readonly string[] | null;
 }
 
 /** A server the configuration does not name (it is configured elsewhere, or not yet here) is open to no one. */
-const CLOSED: ServerAccess = { tenants: [], roles: [] };
+const CLOSED: ServerAccess = { tenants: [], environments: [], roles: [] };
 
 /**
  * The latest registry snapshot as the policy worker sees it, with a way to wait for the first one. Each tool
@@ -41,7 +42,7 @@ export class RegistryView {
     const found = this.tools?.get(exposedName);
     if (!found) return null;
     const access = Object.hasOwn(this.servers, found.server) ? this.servers[found.server]! : CLOSED;
-    return { ...found, tenants: copy(access.tenants), roles: copy(access.roles) };
+    return { ...found, tenants: copy(access.tenants), environments: copy(access.environments), roles: copy(access.roles) };
   }
 
   /** Resolves once a snapshot has arrived; rejects (retriable) if the view is closed first. */

@@ -2,7 +2,7 @@ import type { RegistrySnapshotBody } from '@sluice/schemas';
 import type { ResolvedTool } from '../policy/input.js';
 
 /** What a registry snapshot says of a tool: the server that provides it, its own name there, the server's status. */
-export type IndexedTool = Omit<ResolvedTool, 'tenants' | 'roles'>;
+export type IndexedTool = Omit<ResolvedTool, 'tenants' | 'environments' | 'roles'>;
 
 /**
  * Maps each exposed tool name of a registry snapshot to the server and tool behind it. When two servers expose

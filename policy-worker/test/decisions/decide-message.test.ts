@@ -45,7 +45,7 @@ describe('policy.decision events', () => {
       kind: 'request',
       method: 'tools/call',
       tool: 'files__read',
-      resolved: { server: 'files', tool: 'read', status: 'up', tenants: null, roles: null },
+      resolved: { server: 'files', tool: 'read', status: 'up', tenants: null, environments: null, roles: null },
       tenant: 'acme',
       principal: { user: 'ada', agent: 'claude', roles: ['dev'], scopes: ['tools:call'], environment: 'production', authMethod: 'oauth', tokenId: 'jti-0001' },
       session: 'session-1',

@@ -10,7 +10,7 @@ const call: PolicyInput = {
   kind: 'request',
   method: 'tools/call',
   tool: 'files__read',
-  resolved: { server: 'files', tool: 'read', status: 'up', tenants: null, roles: null },
+  resolved: { server: 'files', tool: 'read', status: 'up', tenants: null, environments: null, roles: null },
   tenant: 'acme',
   principal: { user: 'ada', agent: null, roles: [], scopes: [], environment: null, authMethod: null, tokenId: null },
   session: 's1',

@@ -17,11 +17,11 @@ const server = (name: string, tools: string[]): RegistryServer => ({
 });
 
 const registry = new RegistryView({
-  files: { tenants: null, roles: null },
-  payments: { tenants: null, roles: null },
-  'prod-db': { tenants: null, roles: null },
-  staging: { tenants: null, roles: null },
-  crm: { tenants: ['globex'], roles: null },
+  files: { tenants: null, environments: null, roles: null },
+  payments: { tenants: null, environments: null, roles: null },
+  'prod-db': { tenants: null, environments: null, roles: null },
+  staging: { tenants: null, environments: null, roles: null },
+  crm: { tenants: ['globex'], environments: null, roles: null },
 });
 registry.update({
   servers: [

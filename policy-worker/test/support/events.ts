@@ -21,7 +21,10 @@ export const SERVERS: RegistryServer[] = [
 export const SERVERS_YAML = 'servers:\n  files: { transport: stdio, command: files-server }\n  broken: { transport: streamable-http, url: "http://127.0.0.1:1/mcp" }\n';
 
 /** The access of the servers of {@link SERVERS}: open to every tenant and principal. */
-export const OPEN_ACCESS: Record<string, ServerAccess> = { files: { tenants: null, roles: null }, broken: { tenants: null, roles: null } };
+export const OPEN_ACCESS: Record<string, ServerAccess> = {
+  files: { tenants: null, environments: null, roles: null },
+  broken: { tenants: null, environments: null, roles: null },
+};
 
 /** A registry snapshot event. */
 export function snapshotEvent(servers: RegistryServer[] = SERVERS): EventOf<'registry.snapshot'> {
