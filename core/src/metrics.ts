@@ -11,6 +11,8 @@ export interface Metrics {
   deadLettered: Counter<'topic'>;
   requests: TalliedCounter<'method' | 'outcome'>;
   requestSeconds: Histogram<'method'>;
+  /** Tool input schemas the router could not compile (their calls go unvalidated), by server. */
+  schemasUncompilable: Counter<'server'>;
 }
 
 /** Creates the process registry with Node's default metrics and Sluice's own. */
@@ -28,6 +30,12 @@ export function createMetrics(): Metrics {
       help: 'Time from a client request to its answer at the ingress',
       labelNames: ['method'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    schemasUncompilable: new Counter({
+      name: 'sluice_router_schemas_uncompilable_total',
+      help: "Tool input schemas that did not compile; their tools' calls are not validated",
+      labelNames: ['server'],
       registers: [registry],
     }),
   };

@@ -58,6 +58,18 @@ export const ROUTER_ERRORS = {
     description:
       "The authorization server refused to exchange the gateway's assertion of the user for a token for the backend (an OAuth error such as invalid_grant: the user may not use that server, or the server does not trust the gateway's key); the call did not run.",
   },
+  SLUICE_ROUTER_ARGUMENTS_INVALID: {
+    retriable: false,
+    jsonRpcCode: -32602,
+    description:
+      "The call's arguments do not match the tool's inputSchema (wrong type, missing required or unexpected property, ...); the message gives the first violations with their JSON Pointer. The call was not sent to the backend.",
+  },
+  SLUICE_ROUTER_ARGUMENTS_TOO_LARGE: {
+    retriable: false,
+    jsonRpcCode: -32602,
+    description:
+      "The call's arguments are longer (maxBytes) or nest deeper (maxDepth) than servers.<name>.arguments allows; the message names the limit. The call was not sent to the backend.",
+  },
   SLUICE_ROUTER_BACKEND_CLOSED: {
     retriable: false,
     jsonRpcCode: -32010,

@@ -6,6 +6,8 @@ import { Semaphore } from './concurrency/semaphore.js';
 import { createDecisionBatchHandler } from './decisions/handle-batch.js';
 import { InFlightRequests } from './decisions/in-flight.js';
 import { RouterError } from './errors.js';
+import { ArgumentFirewall, type ServerArgumentRules } from './firewall/argument-firewall.js';
+import { SchemaValidators } from './firewall/schema-validators.js';
 import { ToolRegistry, type RegistryServerOptions } from './registry/registry.js';
 import { SnapshotPublisher } from './registry/snapshot-publisher.js';
 
@@ -34,11 +36,15 @@ export async function startRouter(ctx: ServiceContext, options: RouterOptions = 
   const logger = ctx.logger.child({ role: 'router' });
   const build = options.createBackend ?? createBackend;
   const servers: Record<string, RegistryServerOptions> = {};
+  const argumentRules: Record<string, ServerArgumentRules> = {};
   for (const [name, config] of Object.entries(ctx.config.servers)) {
+    argumentRules[name] = config.arguments;
     servers[name] = { backend: build(name, config, logger, options.backoff), prefix: config.prefix, timeoutMs: config.timeoutMs, tenants: config.tenants, environments: config.environments };
   }
   const redactor = await createRedactor(ctx.config);
   const registry = new ToolRegistry(servers, logger);
+  const validators = new SchemaValidators(logger, (server) => ctx.metrics.schemasUncompilable.inc({ server }));
+  const firewall = new ArgumentFirewall(argumentRules, validators);
   const publisher = new SnapshotPublisher(ctx.events, () => registry.snapshot(), ctx.config.ingress.tenant, logger);
   const inFlight = new InFlightRequests();
   let subscription: Subscription | null = null;
@@ -47,9 +53,13 @@ export async function startRouter(ctx: ServiceContext, options: RouterOptions = 
   try {
     await registry.start();
     await publisher.publish();
-    registry.onChange(() => publisher.schedule());
+    registry.onChange(() => {
+      validators.retain(registry.callable());
+      publisher.schedule();
+    });
     const handler = createDecisionBatchHandler({
       registry,
+      firewall,
       events: ctx.events,
       logger,
       inFlight,

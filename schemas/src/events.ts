@@ -46,7 +46,7 @@ export interface EnvelopeFields {
 }
 
 /** Outcome of one client request, as recorded in the audit store. */
-export type Outcome = 'ok' | 'error' | 'denied' | 'timeout' | 'unknown';
+export type Outcome = 'ok' | 'error' | 'denied' | 'invalid' | 'timeout' | 'unknown';
 
 /** Body of `session.opened`: a client opened a session. */
 export interface SessionOpenedBody {

@@ -18,6 +18,19 @@ const batchMaxMs = { type: 'integer', minimum: 1, maximum: 60000, default: 1000 
 const names = { type: 'array', items: { type: 'string', minLength: 1 }, default: [] } as const;
 // Who may use a server: a list of names, or null (the default) for everyone.
 const restriction = { type: ['array', 'null'], items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true, default: null } as const;
+const argumentLimit = { maxBytes: { type: 'integer', minimum: 2, maximum: 67108864 }, maxDepth: { type: 'integer', minimum: 1, maximum: 256 } } as const;
+// What the router lets through to a server's tools (docs/DECISIONS.md, "Argument firewall").
+const serverArguments = {
+  type: 'object',
+  default: {},
+  additionalProperties: false,
+  properties: {
+    validate: { type: 'boolean', default: true },
+    maxBytes: { ...argumentLimit.maxBytes, default: 262144 },
+    maxDepth: { ...argumentLimit.maxDepth, default: 32 },
+    tools: { type: 'object', default: {}, additionalProperties: { type: 'object', additionalProperties: false, properties: argumentLimit } },
+  },
+} as const;
 const hosts = { type: 'array', items: { type: 'string', minLength: 1, maxLength: 260 }, default: [] } as const;
 // Limits of one statement on POST /admin/sql (docs/DECISIONS.md, "Audit SQL").
 const auditSql = {
@@ -273,6 +286,7 @@ export const CONFIG_SCHEMA = {
               tenants: restriction,
               environments: restriction,
               roles: restriction,
+              arguments: serverArguments,
             },
             required: ['command'],
             additionalProperties: false,
@@ -322,6 +336,7 @@ export const CONFIG_SCHEMA = {
               tenants: restriction,
               environments: restriction,
               roles: restriction,
+              arguments: serverArguments,
             },
             required: ['url'],
             additionalProperties: false,

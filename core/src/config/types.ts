@@ -121,6 +121,24 @@ interface ServerCommon {
   environments: string[] | null;
   /** Roles that may call its tools (one is enough); null: any principal. Enforced by the default policy. */
   roles: string[] | null;
+  /** What the router checks in the arguments of a call before it reaches the server. */
+  arguments: ServerArgumentsConfig;
+}
+
+/** Size and depth limits of the arguments of one tool call. */
+export interface ArgumentLimitsConfig {
+  /** Longest the arguments may be as JSON, in UTF-8 bytes. Default 262 144 (256 KiB). */
+  maxBytes: number;
+  /** Deepest the arguments may nest (the arguments object is level 1). Default 32. */
+  maxDepth: number;
+}
+
+/** `servers.<name>.arguments`: the argument firewall of one server. */
+export interface ServerArgumentsConfig extends ArgumentLimitsConfig {
+  /** Validate arguments against the tool's inputSchema. Default true. */
+  validate: boolean;
+  /** Limits of single tools, by the server's own tool name, over the server's. */
+  tools: Record<string, Partial<ArgumentLimitsConfig>>;
 }
 
 /**

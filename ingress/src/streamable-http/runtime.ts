@@ -11,6 +11,7 @@ export type RequestOutcome =
   | 'ok'
   | 'error'
   | 'denied'
+  | 'invalid'
   | 'timeout'
   | 'unknown'
   | 'accepted'

@@ -2,6 +2,7 @@ import { sessionTag, type EventLog, type Logger, type Redactor } from '@sluice/c
 import type { EventOf } from '@sluice/schemas';
 import type { Semaphore } from '../concurrency/semaphore.js';
 import { JsonRpcWireError, RouterError } from '../errors.js';
+import type { ArgumentFirewall } from '../firewall/argument-firewall.js';
 import { answerRequest } from '../methods/answer-request.js';
 import { isObject, parseClientMessage, type ClientMessage } from '../methods/json-rpc.js';
 import { failed, type MethodResult } from '../methods/method-result.js';
@@ -12,6 +13,7 @@ import type { InFlightRequests } from './in-flight.js';
 /** What handling decisions needs. */
 export interface DecisionDeps {
   registry: ToolRegistry;
+  firewall: ArgumentFirewall;
   events: EventLog;
   logger: Logger;
   inFlight: InFlightRequests;
@@ -50,6 +52,7 @@ export function handleDecision(deps: DecisionDeps, decision: EventOf<'policy.dec
       const result = decision.body.allow
         ? await answerRequest({
             registry: deps.registry,
+            firewall: deps.firewall,
             events: deps.events,
             logger: deps.logger,
             decision,

@@ -2,6 +2,7 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { carry, newEvent, type EventLog, type Logger } from '@sluice/core';
 import type { EventOf } from '@sluice/schemas';
 import { JsonRpcWireError, RouterError, isRouterError } from '../errors.js';
+import type { ArgumentFirewall } from '../firewall/argument-firewall.js';
 import { callerOf, type ResolvedTool, type ToolRegistry } from '../registry/registry.js';
 import { isObject, type JsonRpcId } from './json-rpc.js';
 import { failed, invalidParams, succeeded, type MethodResult } from './method-result.js';
@@ -9,6 +10,8 @@ import { failed, invalidParams, succeeded, type MethodResult } from './method-re
 /** What a tool call needs. */
 export interface ToolCallContext {
   registry: ToolRegistry;
+  /** Checks the arguments before the call is dispatched. */
+  firewall: ArgumentFirewall;
   events: EventLog;
   logger: Logger;
   decision: EventOf<'policy.decision'>;
@@ -22,9 +25,10 @@ export interface ToolCallContext {
 
 /**
  * `tools/call`: resolves the exposed name among the servers open to the request's tenant and environment (a tool
- * of another tenant's or environment's server is unknown here even if a policy allowed it), records a `dispatch` event (durable before the backend is called, so
- * a router that dies mid-call leaves evidence that the call may have run), then calls the backend with the
- * server's timeout. A JSON-RPC error from the backend reaches the client unchanged.
+ * of another tenant's or environment's server is unknown here even if a policy allowed it), checks the arguments
+ * against the server's limits and the tool's inputSchema (a refusal is -32602, outcome `invalid`, never
+ * dispatched), records a `dispatch` event (durable before the backend is called, so a router that dies mid-call
+ * leaves evidence that the call may have run), then calls the backend with the server's timeout. A JSON-RPC error from the backend reaches the client unchanged.
  */
 export async function callTool(ctx: ToolCallContext): Promise<MethodResult> {
   const name = ctx.params?.name;
@@ -34,6 +38,8 @@ export async function callTool(ctx: ToolCallContext): Promise<MethodResult> {
   const target = { server: resolved.server, tool: resolved.tool.name };
   const args = ctx.params?.arguments;
   if (args !== undefined && !isObject(args)) return invalidParams('Invalid params: arguments must be an object', target);
+  const refused = ctx.firewall.check(resolved.server, resolved.tool, args ?? {});
+  if (refused) return failed(refused, 'invalid', target);
   if (resolved.backend.status().state !== 'up') {
     const why = resolved.backend.status().lastError;
     const down = new RouterError('SLUICE_ROUTER_BACKEND_DOWN', `Backend ${resolved.server} is down${why ? `: ${why}` : ''}`);

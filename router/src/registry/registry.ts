@@ -115,6 +115,11 @@ export class ToolRegistry {
     return this.exposed.list.filter((t) => open.has(t.server)).map((t) => ({ ...t.tool, name: t.exposedName }));
   }
 
+  /** Every tool clients can call, by server and the server's own name. */
+  callable(): Array<{ server: string; tool: string }> {
+    return this.exposed.list.map((t) => ({ server: t.server, tool: t.tool.name }));
+  }
+
   /** The registry as recorded on the `registry` topic. */
   snapshot(): RegistrySnapshotBody {
     return {

@@ -72,7 +72,7 @@ async function startServer(options: { json: boolean; probe?: HangingServerProbe 
 }
 
 async function connectedBackend(server: TestHttpServer, timeoutMs = 2_000): Promise<McpBackend> {
-  const backend = createStreamableHttpBackend('remote', { transport: 'streamable-http', url: server.url, headers: {}, oauth: null, tokenExchange: null, timeoutMs, prefix: true, idempotentTools: [], tenants: null, environments: null, roles: null }, silent, {
+  const backend = createStreamableHttpBackend('remote', { transport: 'streamable-http', url: server.url, headers: {}, oauth: null, tokenExchange: null, timeoutMs, prefix: true, idempotentTools: [], tenants: null, environments: null, roles: null, arguments: { validate: true, maxBytes: 262144, maxDepth: 32, tools: {} } }, silent, {
     initialMs: 20,
     maxMs: 40,
   });
