@@ -179,6 +179,34 @@ servers:
     await normalCallIsAudited();
   });
 
+  it('arguments that break the tool’s inputSchema → -32602, never dispatched, recorded as invalid', async () => {
+    const client = await connectClient(mcpPort, 'schema-breaker');
+    const transport = client.transport as StreamableHTTPClientTransport;
+    try {
+      const refused = await client.callTool({ name: 'everything__echo', arguments: { message: 42 } }).then(
+        () => null,
+        (err: unknown) => err as { code?: number; message?: string },
+      );
+      expect(refused?.code).toBe(-32602);
+      expect(refused?.message).toContain('/message');
+      await transport.terminateSession();
+    } finally {
+      await client.close();
+    }
+    const rows = await eventually(
+      async () => {
+        const found = await sql<{ outcome: string; request_id: string }>(gateway, "SELECT outcome, request_id FROM sluice.calls WHERE agent = 'schema-breaker' AND method = 'tools/call'");
+        return found.length === 1 ? found : undefined;
+      },
+      30_000,
+      'the refused call in sluice.calls',
+    );
+    expect(rows[0]!.outcome).toBe('invalid');
+    const dispatched = await sql(gateway, `SELECT type FROM sluice.events WHERE request_id = '${rows[0]!.request_id}' AND type = 'dispatch'`);
+    expect(dispatched).toEqual([]);
+    await normalCallIsAudited();
+  });
+
   it('session attempts past the per-address cap → 429 with a specific error; closing sessions frees the cap', async () => {
     const opened: string[] = [];
     let refused: Response | null = null;
