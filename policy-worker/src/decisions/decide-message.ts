@@ -2,9 +2,8 @@ import { carry, newEvent } from '@sluice/core';
 import type { EventOf } from '@sluice/schemas';
 import { decide } from '../policy/decide.js';
 import type { PolicyEngine } from '../policy/engine.js';
-import { prepareInput } from '../policy/input.js';
 import type { RegistryView } from '../registry/registry-view.js';
-import { policyInputFor } from './policy-input.js';
+import { preparedInputFor } from './policy-input.js';
 
 /**
  * The `policy.decision` for a client message: the client's envelope and message bytes, the decision, the
@@ -15,7 +14,7 @@ export function decideMessage(
   registry: RegistryView,
   engine: PolicyEngine,
 ): EventOf<'policy.decision'> {
-  const input = prepareInput(policyInputFor(event, registry));
+  const input = preparedInputFor(event, registry);
   const { allow, reason } = decide(engine, input);
   return newEvent(
     'policy.decision',

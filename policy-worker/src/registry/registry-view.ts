@@ -1,6 +1,7 @@
 import type { RegistrySnapshotBody } from '@sluice/schemas';
 import { PolicyError } from '../errors.js';
 import type { ResolvedTool } from '../policy/input.js';
+import { resolvedToolJson } from '../policy/input-json.js';
 import { indexTools, type IndexedTool } from './tool-index.js';
 
 /** Who may use a server, as configured (`servers.<name>.tenants`, `.environments` and `.roles`; null: everyone). */
@@ -8,6 +9,12 @@ export interface ServerAccess {
   readonly tenants: readonly string[] | null;
   readonly environments: readonly string[] | null;
   readonly roles: readonly string[] | null;
+}
+
+/** A resolved tool, frozen, with its canonical JSON. */
+export interface ResolvedEntry {
+  readonly tool: Readonly<ResolvedTool>;
+  readonly json: string;
 }
 
 /** A server the configuration does not name (it is configured elsewhere, or not yet here) is open to no one. */
@@ -19,6 +26,8 @@ const CLOSED: ServerAccess = { tenants: [], environments: [], roles: [] };
  */
 export class RegistryView {
   private tools: ReadonlyMap<string, IndexedTool> | null = null;
+  /** Resolutions made since the last snapshot: the configuration does not change, so neither do they. */
+  private readonly resolved = new Map<string, ResolvedEntry>();
   private closed = false;
   private readonly waiters = new Set<{ resolve: () => void; reject: (err: Error) => void }>();
 
@@ -33,16 +42,34 @@ export class RegistryView {
   /** Replaces the view with a newer snapshot. */
   update(snapshot: RegistrySnapshotBody): void {
     this.tools = indexTools(snapshot);
+    this.resolved.clear();
     for (const waiter of this.waiters) waiter.resolve();
     this.waiters.clear();
   }
 
   /** The server and tool behind an exposed tool name, or null when no registered server exposes it. */
-  resolve(exposedName: string): ResolvedTool | null {
+  resolve(exposedName: string): Readonly<ResolvedTool> | null {
+    return this.lookup(exposedName)?.tool ?? null;
+  }
+
+  /** {@link resolve} with the resolution's canonical JSON, both made once per snapshot and name. */
+  lookup(exposedName: string): ResolvedEntry | null {
+    const known = this.resolved.get(exposedName);
+    if (known) return known;
     const found = this.tools?.get(exposedName);
     if (!found) return null;
     const access = Object.hasOwn(this.servers, found.server) ? this.servers[found.server]! : CLOSED;
-    return { ...found, tenants: copy(access.tenants), environments: copy(access.environments), roles: copy(access.roles) };
+    const tool: ResolvedTool = Object.freeze({
+      server: found.server,
+      tool: found.tool,
+      status: found.status,
+      tenants: copy(access.tenants),
+      environments: copy(access.environments),
+      roles: copy(access.roles),
+    });
+    const entry = { tool, json: resolvedToolJson(tool) };
+    this.resolved.set(exposedName, entry);
+    return entry;
   }
 
   /** Resolves once a snapshot has arrived; rejects (retriable) if the view is closed first. */
@@ -61,7 +88,7 @@ export class RegistryView {
 }
 
 function copy(names: readonly string[] | null): string[] | null {
-  return names === null ? null : [...names];
+  return names === null ? null : Object.freeze([...names]) as string[];
 }
 
 function stopped(): PolicyError {
