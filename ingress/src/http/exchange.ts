@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { QueuedTimeout, TimeoutQueue } from '@sluice/core';
-import type { UwsChunk, UwsRequest, UwsResponse } from '../uws/types.js';
+import type { UwsChunk, UwsResponse } from '../uws/types.js';
 
 /** The request line and the headers the ingress reads, copied out of the stack-allocated uWS request. */
 export interface RequestHead {
@@ -29,28 +29,6 @@ export type HeaderMap = Record<string, string>;
 
 /** Result of reading a request body under a size limit. */
 export type BodyResult = { kind: 'body'; bytes: Buffer } | { kind: 'too-large' } | { kind: 'aborted' };
-
-/** Copies what the ingress needs out of a uWS request; call it synchronously in the route handler. */
-export function readHead(req: UwsRequest, res: UwsResponse): RequestHead {
-  const header = (name: string): string | null => req.getHeader(name) || null;
-  const length = header('content-length');
-  return {
-    method: req.getMethod().toUpperCase(),
-    path: req.getUrl(),
-    host: header('host'),
-    origin: header('origin'),
-    accept: header('accept'),
-    contentType: header('content-type'),
-    contentLength: length !== null && /^\d+$/.test(length) ? Number(length) : null,
-    sessionId: header('mcp-session-id'),
-    protocolVersion: header('mcp-protocol-version'),
-    traceparent: header('traceparent'),
-    tracestate: header('tracestate'),
-    authorization: header('authorization'),
-    apiKey: header('x-api-key'),
-    peer: Buffer.from(res.getRemoteAddressAsText()).toString('latin1'),
-  };
-}
 
 /**
  * One HTTP request and its response. Tracks whether the client went away (`onAborted`), so nothing writes to a

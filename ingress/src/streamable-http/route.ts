@@ -1,8 +1,8 @@
 import type { AuthOutcome } from '../auth/authenticator.js';
 import type { VerifiedPrincipal } from '../auth/principal.js';
 import { WireError } from '../errors.js';
-import { Exchange, readHead } from '../http/exchange.js';
-import { checkHead } from '../http/strict-head.js';
+import { Exchange } from '../http/exchange.js';
+import { readStrictHead } from '../http/strict-head.js';
 import type { UwsRequest, UwsResponse } from '../uws/types.js';
 import { handleDelete } from './handle-delete.js';
 import { handleGet } from './handle-get.js';
@@ -21,8 +21,8 @@ import type { IngressRuntime } from './runtime.js';
  */
 export function createRouteHandler(rt: IngressRuntime): (res: UwsResponse, req: UwsRequest) => void {
   return (res, req) => {
-    const refused = checkHead(req, rt.config);
-    const exchange = new Exchange(res, readHead(req, res), rt.writeTimeouts);
+    const { head, refused } = readStrictHead(req, res, rt.config);
+    const exchange = new Exchange(res, head, rt.writeTimeouts);
     try {
       if (refused) return respondError(exchange, refused, { closeConnection: true });
       route(rt, exchange);
