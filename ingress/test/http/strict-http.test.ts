@@ -106,4 +106,12 @@ describe('strict HTTP at the ingress (raw sockets against uWebSockets.js)', () =
     expect(result.text).not.toContain('200 OK');
     await gatewayUnharmed();
   });
+
+  it('reads the first of repeated fields: a second Mcp-Session-Id cannot name the session a DELETE ends', async () => {
+    const twice = head(['Mcp-Session-Id: not-a-session', `Mcp-Session-Id: ${victim}`, 'Content-Length: 0'], 'DELETE');
+    const result = await rawExchange(h.ingress.port, [twice]);
+    expect(statusOf(result.text)).toBe(404);
+    expect(result.text).toContain('Session not found');
+    await gatewayUnharmed();
+  });
 });
