@@ -31,6 +31,16 @@ const serverArguments = {
     tools: { type: 'object', default: {}, additionalProperties: { type: 'object', additionalProperties: false, properties: argumentLimit } },
   },
 } as const;
+/** Keys every server has, whatever its transport. */
+const serverCommon = {
+  prefix: { type: 'boolean', default: true },
+  timeoutMs: timeoutMs,
+  idempotentTools: names,
+  tenants: restriction,
+  environments: restriction,
+  roles: restriction,
+  arguments: serverArguments,
+} as const;
 const hosts = { type: 'array', items: { type: 'string', minLength: 1, maxLength: 260 }, default: [] } as const;
 // Limits of one statement on POST /admin/sql (docs/DECISIONS.md, "Audit SQL").
 const auditSql = {
@@ -130,6 +140,16 @@ const ingressAuth = {
       },
     },
   },
+} as const;
+
+/** The gateway as a client of a token endpoint: `servers.<name>.oauth` and `.tokenExchange` share these. */
+const tokenClient = {
+  tokenUrl: { type: ['string', 'null'], minLength: 1, default: null },
+  issuer: { type: ['string', 'null'], minLength: 1, default: null },
+  clientId: { type: 'string', minLength: 1 },
+  clientSecret: { type: 'string', minLength: 1 },
+  scope: { type: ['string', 'null'], minLength: 1, default: null },
+  resource: { type: ['string', 'null'], minLength: 1, default: null },
 } as const;
 
 /** JSON Schema of the YAML configuration file; defaults here are the documented defaults. */
@@ -280,13 +300,7 @@ export const CONFIG_SCHEMA = {
               args: { type: 'array', items: { type: 'string' }, default: [] },
               env: { type: 'object', additionalProperties: { type: 'string' }, default: {} },
               cwd: { type: ['string', 'null'], default: null },
-              prefix: { type: 'boolean', default: true },
-              timeoutMs: timeoutMs,
-              idempotentTools: names,
-              tenants: restriction,
-              environments: restriction,
-              roles: restriction,
-              arguments: serverArguments,
+              ...serverCommon,
             },
             required: ['command'],
             additionalProperties: false,
@@ -302,12 +316,7 @@ export const CONFIG_SCHEMA = {
                 additionalProperties: false,
                 required: ['clientId', 'clientSecret'],
                 properties: {
-                  tokenUrl: { type: ['string', 'null'], minLength: 1, default: null },
-                  issuer: { type: ['string', 'null'], minLength: 1, default: null },
-                  clientId: { type: 'string', minLength: 1 },
-                  clientSecret: { type: 'string', minLength: 1 },
-                  scope: { type: ['string', 'null'], minLength: 1, default: null },
-                  resource: { type: ['string', 'null'], minLength: 1, default: null },
+                  ...tokenClient,
                 },
               },
               tokenExchange: {
@@ -316,12 +325,7 @@ export const CONFIG_SCHEMA = {
                 additionalProperties: false,
                 required: ['clientId', 'clientSecret', 'assertionKey'],
                 properties: {
-                  tokenUrl: { type: ['string', 'null'], minLength: 1, default: null },
-                  issuer: { type: ['string', 'null'], minLength: 1, default: null },
-                  clientId: { type: 'string', minLength: 1 },
-                  clientSecret: { type: 'string', minLength: 1 },
-                  scope: { type: ['string', 'null'], minLength: 1, default: null },
-                  resource: { type: ['string', 'null'], minLength: 1, default: null },
+                  ...tokenClient,
                   assertionKey: { type: 'string', minLength: 1 },
                   assertionKeyId: { type: ['string', 'null'], minLength: 1, default: null },
                   assertionAlg: { enum: ['ES256', 'ES384', 'EdDSA', 'RS256', 'PS256', null], default: null },
@@ -330,13 +334,7 @@ export const CONFIG_SCHEMA = {
                   cacheSize: { type: 'integer', minimum: 1, maximum: 1000000, default: 1000 },
                 },
               },
-              prefix: { type: 'boolean', default: true },
-              timeoutMs: timeoutMs,
-              idempotentTools: names,
-              tenants: restriction,
-              environments: restriction,
-              roles: restriction,
-              arguments: serverArguments,
+              ...serverCommon,
             },
             required: ['url'],
             additionalProperties: false,
